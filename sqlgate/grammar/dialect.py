@@ -102,9 +102,7 @@ class SqlgateParser(SnowflakeParser):
             exists = bool(self._parse_exists())
             this = parse_object_name(self, kind.lower(), qualified=True)
             force = bool(self._match_text_seq("FORCE"))
-            return self.expression(
-                exp.Drop(kind=kind, exists=exists, this=this, tables=[this], force=force)
-            )
+            return self.expression(exp.Drop(kind=kind, exists=exists, tables=[this], force=force))
         return super()._parse_drop(exists=exists, kind=kind)
 
     def _parse_describe(self) -> exp.Describe:

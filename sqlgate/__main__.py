@@ -1,0 +1,3 @@
+from sqlgate.cli.main import main
+
+main()

@@ -1,0 +1,3 @@
+"""Executors for the image_repository statement family (see sqlgate/grammar/statements/image_repository.py)."""
+
+from __future__ import annotations

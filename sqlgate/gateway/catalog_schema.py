@@ -1,0 +1,169 @@
+"""The catalog's tables, as an append-only list of migrations (the catalog records which ran).
+
+Names are stored as the catalog spells them (unquoted identifiers already folded to upper case).
+Objects are keyed by name, not by surrogate ids, because Snowflake's statements address them by
+name and SHOW output shows names. Invariants that DuckDB cannot enforce under concurrency (an
+alias names one live version, a model always has a default version) are kept by the single
+catalog writer, not by constraints.
+"""
+
+from __future__ import annotations
+
+V1 = """
+CREATE TABLE databases (
+    name VARCHAR PRIMARY KEY,
+    file VARCHAR NOT NULL,              -- file name under <home>/databases/
+    owner VARCHAR NOT NULL,
+    comment VARCHAR,
+    created_on TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE TABLE schemas (
+    database_name VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    owner VARCHAR NOT NULL,
+    comment VARCHAR,
+    created_on TIMESTAMPTZ NOT NULL DEFAULT now(),
+    PRIMARY KEY (database_name, name)
+);
+CREATE TABLE instance_families (
+    name VARCHAR PRIMARY KEY,
+    vcpu INTEGER NOT NULL,
+    memory_gib INTEGER NOT NULL,
+    storage_gb INTEGER,
+    gpus INTEGER NOT NULL,
+    gpu_type VARCHAR,
+    gpu_memory_gb INTEGER,
+    node_limit INTEGER,
+    note VARCHAR
+);
+CREATE TABLE compute_pools (
+    name VARCHAR PRIMARY KEY,
+    state VARCHAR NOT NULL,             -- IDLE, ACTIVE, SUSPENDED, STARTING, STOPPING, RESIZING
+    min_nodes INTEGER NOT NULL,
+    max_nodes INTEGER NOT NULL,
+    instance_family VARCHAR NOT NULL,
+    auto_resume BOOLEAN NOT NULL,
+    auto_suspend_secs BIGINT NOT NULL,
+    placement_group VARCHAR,
+    tags JSON NOT NULL DEFAULT '{}',
+    owner VARCHAR NOT NULL,
+    comment VARCHAR,
+    created_on TIMESTAMPTZ NOT NULL DEFAULT now(),
+    resumed_on TIMESTAMPTZ,
+    updated_on TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE TABLE image_repositories (
+    database_name VARCHAR NOT NULL,
+    schema_name VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    encryption VARCHAR NOT NULL,
+    tags JSON NOT NULL DEFAULT '{}',
+    owner VARCHAR NOT NULL,
+    comment VARCHAR,
+    created_on TIMESTAMPTZ NOT NULL DEFAULT now(),
+    PRIMARY KEY (database_name, schema_name, name)
+);
+CREATE TABLE models (
+    database_name VARCHAR NOT NULL,
+    schema_name VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    default_version VARCHAR,            -- never NULL once the model has a version
+    tags JSON NOT NULL DEFAULT '{}',
+    owner VARCHAR NOT NULL,
+    comment VARCHAR,
+    created_on TIMESTAMPTZ NOT NULL DEFAULT now(),
+    updated_on TIMESTAMPTZ NOT NULL DEFAULT now(),
+    PRIMARY KEY (database_name, schema_name, name)
+);
+CREATE TABLE model_versions (
+    database_name VARCHAR NOT NULL,
+    schema_name VARCHAR NOT NULL,
+    model_name VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    comment VARCHAR,
+    metadata JSON NOT NULL DEFAULT '{}',      -- ALTER MODEL ... MODIFY VERSION ... SET METADATA
+    user_data JSON NOT NULL DEFAULT '{}',
+    functions JSON NOT NULL DEFAULT '[]',     -- [{name, target_method, inputs, outputs}]
+    model_type VARCHAR,                       -- the flavor: sklearn, xgboost, custom, ...
+    python_version VARCHAR,
+    dependencies JSON NOT NULL DEFAULT '[]',
+    artifact VARCHAR NOT NULL,                -- directory under <home>/models/
+    owner VARCHAR NOT NULL,
+    created_on TIMESTAMPTZ NOT NULL DEFAULT now(),
+    updated_on TIMESTAMPTZ NOT NULL DEFAULT now(),
+    PRIMARY KEY (database_name, schema_name, model_name, name)
+);
+CREATE TABLE model_aliases (
+    database_name VARCHAR NOT NULL,
+    schema_name VARCHAR NOT NULL,
+    model_name VARCHAR NOT NULL,
+    alias VARCHAR NOT NULL,
+    version_name VARCHAR NOT NULL,
+    PRIMARY KEY (database_name, schema_name, model_name, alias)
+);
+CREATE TABLE network_rules (
+    database_name VARCHAR NOT NULL,
+    schema_name VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    type VARCHAR NOT NULL,
+    mode VARCHAR NOT NULL,
+    value_list JSON NOT NULL,
+    owner VARCHAR NOT NULL,
+    comment VARCHAR,
+    created_on TIMESTAMPTZ NOT NULL DEFAULT now(),
+    PRIMARY KEY (database_name, schema_name, name)
+);
+CREATE TABLE integrations (
+    name VARCHAR PRIMARY KEY,
+    type VARCHAR NOT NULL,                    -- EXTERNAL_ACCESS
+    category VARCHAR NOT NULL,                -- SECURITY
+    enabled BOOLEAN NOT NULL,
+    allowed_network_rules JSON NOT NULL DEFAULT '[]',
+    allowed_api_authentication_integrations JSON NOT NULL DEFAULT '[]',
+    allowed_authentication_secrets JSON NOT NULL DEFAULT '[]',
+    owner VARCHAR NOT NULL,
+    comment VARCHAR,
+    created_on TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE TABLE secrets (
+    database_name VARCHAR NOT NULL,
+    schema_name VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    type VARCHAR NOT NULL,                    -- GENERIC_STRING, PASSWORD
+    secret_string VARCHAR,                    -- never shown by SHOW or DESCRIBE
+    username VARCHAR,
+    password VARCHAR,
+    owner VARCHAR NOT NULL,
+    comment VARCHAR,
+    created_on TIMESTAMPTZ NOT NULL DEFAULT now(),
+    PRIMARY KEY (database_name, schema_name, name)
+);
+CREATE TABLE roles (
+    name VARCHAR PRIMARY KEY,
+    owner VARCHAR NOT NULL,
+    comment VARCHAR,
+    created_on TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+-- GRANT ROLE role_name TO {ROLE | USER} grantee
+CREATE TABLE role_grants (
+    role_name VARCHAR NOT NULL,
+    grantee_kind VARCHAR NOT NULL,            -- ROLE or USER
+    grantee VARCHAR NOT NULL,
+    granted_by VARCHAR NOT NULL,
+    created_on TIMESTAMPTZ NOT NULL DEFAULT now(),
+    PRIMARY KEY (role_name, grantee_kind, grantee)
+);
+-- GRANT privilege ON object_kind object_name TO ROLE grantee
+CREATE TABLE grants (
+    privilege VARCHAR NOT NULL,
+    object_kind VARCHAR NOT NULL,             -- MODEL, COMPUTE POOL, ..., ACCOUNT
+    object_name VARCHAR NOT NULL,             -- fully qualified where the kind is schema-level
+    grantee VARCHAR NOT NULL,
+    grant_option BOOLEAN NOT NULL DEFAULT false,
+    granted_by VARCHAR NOT NULL,
+    created_on TIMESTAMPTZ NOT NULL DEFAULT now(),
+    PRIMARY KEY (privilege, object_kind, object_name, grantee)
+);
+"""
+
+MIGRATIONS: list[str] = [V1]

@@ -1,0 +1,77 @@
+"""Plain SQL (queries, DML, tables and views): Snowflake SQL transpiled to DuckDB.
+
+Only statements on the allow-list reach DuckDB. sqlglot passes DuckDB-only functions straight
+through when transpiling, so the dialect is no security boundary on its own; the warehouse's
+lock-down is the second line (see warehouse.py).
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+from sqlglot.errors import ErrorLevel, UnsupportedError
+from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
+
+from sqlgate.errors import SqlgateError, UnsupportedStatement
+from sqlgate.grammar.statements.model_call import ModelVersion
+
+QUERY_NODES = (
+    exp.Query,
+    exp.Insert,
+    exp.Update,
+    exp.Delete,
+    exp.Merge,
+    exp.TruncateTable,
+    exp.Transaction,
+    exp.Commit,
+    exp.Rollback,
+)
+RELATION_KINDS = {"TABLE", "VIEW"}
+
+# DuckDB table functions that read files or the host: never reachable from user SQL.
+FORBIDDEN_FUNCTIONS = {
+    "READ_CSV",
+    "READ_CSV_AUTO",
+    "READ_JSON",
+    "READ_JSON_AUTO",
+    "READ_JSON_OBJECTS",
+    "READ_NDJSON",
+    "READ_PARQUET",
+    "PARQUET_SCAN",
+    "READ_TEXT",
+    "READ_BLOB",
+    "GLOB",
+    "DUCKDB_SECRETS",
+    "DUCKDB_SETTINGS",
+    "GETENV",
+}
+
+
+def is_plain(tree: exp.Expr) -> bool:
+    if isinstance(tree, QUERY_NODES):
+        return True
+    if isinstance(tree, exp.Create | exp.Drop):
+        return str(tree.args.get("kind") or "").upper() in RELATION_KINDS
+    if isinstance(tree, exp.Alter):
+        return str(tree.args.get("kind") or "").upper() in RELATION_KINDS
+    return False
+
+
+def to_duckdb(tree: exp.Expr) -> str:
+    """Fold unquoted identifiers to upper case (Snowflake's rule) and generate DuckDB SQL."""
+    for node in tree.walk():
+        if isinstance(node, exp.ModelAttribute | ModelVersion):
+            raise UnsupportedStatement(
+                "model calls (m!method(...)) run once the model registry is installed"
+            )
+        if isinstance(node, exp.Func):
+            name = (node.name if isinstance(node, exp.Anonymous) else node.sql_name()).upper()
+            if name in FORBIDDEN_FUNCTIONS:
+                raise SqlgateError(f"Function {name} is not available in sqlgate SQL")
+        if isinstance(node, exp.Table) and isinstance(node.this, exp.Literal):
+            raise SqlgateError("Querying a file path is not available in sqlgate SQL")
+    folded = normalize_identifiers(tree.copy(), dialect="snowflake")
+    try:
+        # RAISE: never let the generator silently drop a node it cannot render
+        return folded.sql("duckdb", unsupported_level=ErrorLevel.RAISE, identify=True)
+    except UnsupportedError as e:
+        raise UnsupportedStatement(str(e)) from None

@@ -1,0 +1,149 @@
+"""A Session is one connection's state (role, database, schema) and the path every statement
+takes: split, parse, dispatch to an executor or to DuckDB, and return an Arrow table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import duckdb
+from sqlglot import exp
+
+from sqlgate import executors
+from sqlgate.errors import (
+    Position,
+    QueryError,
+    SqlgateError,
+    UnsupportedStatement,
+)
+from sqlgate.gateway import plain_sql, script
+from sqlgate.gateway.engine import ADMIN_ROLE, DEFAULT_DATABASE, DEFAULT_SCHEMA, Engine
+from sqlgate.gateway.result import Result
+from sqlgate.gateway.warehouse import quote
+
+# DuckDB error texts -> Snowflake's error shapes for plain SQL.
+_DML_COUNT_COLUMN = {
+    exp.Insert: "number of rows inserted",
+    exp.Update: "number of rows updated",
+    exp.Delete: "number of rows deleted",
+    exp.Merge: "number of rows merged",
+}
+
+
+class Session:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        role: str = ADMIN_ROLE,
+        database: str | None = DEFAULT_DATABASE,
+        schema: str | None = DEFAULT_SCHEMA,
+    ) -> None:
+        self.engine = engine
+        self.catalog = engine.catalog
+        self.warehouse = engine.warehouse
+        self.role = role
+        self.database = database
+        self.schema = schema
+        self._cursor = self.warehouse.cursor()
+        self._script = ""
+        self._statement: script.Statement | None = None
+        self.sync_current_schema()
+
+    # --- running SQL -----------------------------------------------------------------------
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> list[Result]:
+        """Run every statement in `sql`; the first error stops the rest and is raised."""
+        return [self.run(statement, sql, params) for statement in script.split(sql)]
+
+    def run(
+        self, statement: script.Statement, sql: str, params: Sequence[Any] | None = None
+    ) -> Result:
+        """Run one statement of the script `sql` (positions in errors refer to `sql`)."""
+        self._script, self._statement = sql, statement
+        tree = script.parse(statement, sql)
+        try:
+            return self.run_tree(tree, params)
+        except SqlgateError as e:
+            raise e.at(statement.position(sql, 0)) from None
+
+    def run_tree(self, tree: exp.Expr, params: Sequence[Any] | None = None) -> Result:
+        executor = executors.executor_for(tree)
+        if executor is not None:
+            return executor(tree, self)
+        if plain_sql.is_plain(tree):
+            return self._run_plain(tree, params)
+        words = (
+            " ".join(tree.sql("sqlgate").split()[:3])
+            if not isinstance(tree, exp.Command)
+            else (
+                f"{tree.this} {str(tree.expression).split()[0] if tree.expression else ''}".strip()
+            )
+        )
+        raise UnsupportedStatement(words, self.where(tree))
+
+    def _run_plain(self, tree: exp.Expr, params: Sequence[Any] | None) -> Result:
+        sql = plain_sql.to_duckdb(tree)
+        try:
+            relation = self._cursor.sql(sql, params=list(params) if params else None)
+            table = relation.to_arrow_table() if relation is not None else None
+        except duckdb.Error as e:
+            raise translate_duckdb_error(e) from None
+        count_column = _DML_COUNT_COLUMN.get(type(tree))
+        if count_column and table is not None and table.num_columns == 1:
+            count = table.column(0)[0].as_py() if table.num_rows else 0
+            return Result(table.rename_columns([count_column]), rowcount=count)
+        if table is None or isinstance(tree, exp.Create | exp.Drop | exp.Alter):
+            return Result.status(_ddl_status(tree))
+        return Result(table, rowcount=-1)
+
+    # --- state ------------------------------------------------------------------------------
+    def require_database(self) -> str:
+        if not self.database:
+            raise SqlgateError(
+                "This session does not have a current database. Call 'USE DATABASE'."
+            )
+        return self.database
+
+    def require_schema(self) -> str:
+        if not self.schema:
+            raise SqlgateError("This session does not have a current schema. Call 'USE SCHEMA'.")
+        return self.schema
+
+    def sync_current_schema(self) -> None:
+        """Point the DuckDB cursor at the current database and schema (unqualified names)."""
+        if self.database and self.schema:
+            self._cursor.execute(f"USE {quote(self.database)}.{quote(self.schema)}")
+        elif self.database:
+            self._cursor.execute(f"USE {quote(self.database)}")
+
+    def where(self, node: exp.Expr | None) -> Position | None:
+        """The position of `node` in the script being run (for errors about that name)."""
+        if node is None or self._statement is None:
+            return None
+        for candidate in (node, *node.find_all(exp.Identifier)):
+            start = candidate.meta.get("start") if hasattr(candidate, "meta") else None
+            if start is not None:
+                return self._statement.position(self._script, start)
+        return None
+
+    def close(self) -> None:
+        self._cursor.close()
+
+
+def _ddl_status(tree: exp.Expr) -> str:
+    kind = str(tree.args.get("kind") or "").title()
+    name = tree.this.sql("snowflake") if isinstance(tree.this, exp.Expr) else ""
+    if isinstance(tree, exp.Create):
+        return f"{kind} {name.upper()} successfully created."
+    if isinstance(tree, exp.Drop):
+        return f"{name.upper()} successfully dropped."
+    return "Statement executed successfully."
+
+
+def translate_duckdb_error(error: duckdb.Error) -> SqlgateError:
+    message = str(error).split("\n")[0]
+    if isinstance(error, duckdb.CatalogException) and "does not exist" in message:
+        return QueryError(f"SQL compilation error: {message}")
+    if isinstance(error, duckdb.CatalogException) and "already exists" in message:
+        return QueryError(f"SQL compilation error: {message}")
+    return QueryError(message)
