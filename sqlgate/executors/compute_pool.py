@@ -102,18 +102,21 @@ def _validate(session: Session, pool: dict, cur: Cursor) -> None:
             r["name"]
             for r in session.catalog.rows("SELECT name FROM instance_families ORDER BY 1", (), cur)
         ]
+        family_name = pool["instance_family"]
         raise InvalidValue(
-            f"Unknown INSTANCE_FAMILY '{pool['instance_family']}'; known families: {', '.join(known)}"
+            f"Unknown INSTANCE_FAMILY '{family_name}'; known families: {', '.join(known)}"
         )
     if pool["min_nodes"] < 1:
         raise InvalidValue(f"MIN_NODES must be at least 1, got {pool['min_nodes']}")
     if pool["max_nodes"] < pool["min_nodes"]:
         raise InvalidValue(
-            f"MAX_NODES ({pool['max_nodes']}) must be greater than or equal to MIN_NODES ({pool['min_nodes']})"
+            f"MAX_NODES ({pool['max_nodes']}) must be greater than or equal to"
+            f" MIN_NODES ({pool['min_nodes']})"
         )
     if family["node_limit"] is not None and pool["max_nodes"] > family["node_limit"]:
         raise InvalidValue(
-            f"MAX_NODES ({pool['max_nodes']}) exceeds the node limit of {family['name']} ({family['node_limit']})"
+            f"MAX_NODES ({pool['max_nodes']}) exceeds the node limit of"
+            f" {family['name']} ({family['node_limit']})"
         )
     if pool["auto_suspend_secs"] < 0:
         raise InvalidValue("AUTO_SUSPEND_SECS must not be negative")

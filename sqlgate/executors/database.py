@@ -344,7 +344,8 @@ def _relations(session: Session, node: exp.Show, kind: str) -> list[dict]:
                  ON v.database_name = t.table_catalog AND v.schema_name = t.table_schema
                  AND v.view_name = t.table_name
             WHERE t.table_type = ? AND (? IS NULL OR t.table_catalog = ?)
-              AND (? IS NULL OR t.table_schema = ?) AND t.table_catalog NOT IN ('system', 'temp', 'memory')
+              AND (? IS NULL OR t.table_schema = ?)
+              AND t.table_catalog NOT IN ('system', 'temp', 'memory')
             """,
             [kind, database, database, schema, schema],
         )

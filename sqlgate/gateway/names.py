@@ -69,12 +69,19 @@ def account_level(node: exp.Expr, kind: str) -> str:
 
 
 def schema_name(session: Session, node: exp.Expr | None) -> tuple[str, str]:
-    """[db.]schema -> (database, schema); sqlglot parses `db.s` as Table(this=s, db=db)."""
+    """[db.]schema -> (database, schema).
+
+    sqlglot stores `db.s` as Table(this=s, db=db) in USE and SHOW, but as
+    Table(db=s, catalog=db) in CREATE/DROP SCHEMA; the last part present is the schema.
+    """
     if node is None:
         return session.require_database(), session.require_schema()
     if not isinstance(node, exp.Table):
         return session.require_database(), ident(node)
-    if node.args.get("catalog"):
+    parts = [node.args.get(k) for k in ("catalog", "db", "this")]
+    present = [p for p in parts if p is not None and p.name]
+    if not present or len(present) > 2:
         raise SqlgateError(f"Invalid schema name '{node.sql('sqlgate')}'")
-    database = ident(node.args["db"]) if node.args.get("db") else session.require_database()
-    return database, ident(node.this)
+    if len(present) == 1:
+        return session.require_database(), ident(present[0])
+    return ident(present[0]), ident(present[1])

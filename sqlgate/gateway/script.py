@@ -78,6 +78,8 @@ def parse(statement: Statement, script: str) -> sqlglot.exp.Expr:
     except ParseError as e:
         error = e.errors[0] if e.errors else {}
         line, col = error.get("line") or 1, error.get("col") or 1
+        # sqlglot's column is the last character of the offending token; point at its first
+        col = max(1, col - len(error.get("highlight") or " ") + 1)
         # sqlglot's line/col are within the statement; move them into the script
         lines = statement.text.split("\n")
         offset = sum(len(x) + 1 for x in lines[: line - 1]) + col - 1

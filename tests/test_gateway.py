@@ -1,0 +1,137 @@
+"""The gateway end to end on a real DuckDB: Snowflake identifier rules, three-part names, plain SQL
+results, positioned errors, the user-SQL lock-down, and failed statements changing nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+import sqlgate
+from sqlgate.errors import (
+    ObjectExists,
+    ObjectNotFound,
+    QueryError,
+    SqlgateError,
+    SqlSyntaxError,
+    UnsupportedStatement,
+)
+
+
+def one(session, sql: str) -> list[dict]:
+    return session.execute(sql)[-1].table.to_pylist()
+
+
+def test_unquoted_identifiers_fold_to_upper_case(session) -> None:
+    session.execute('CREATE TABLE t (x INT, "mixedCase" INT); INSERT INTO T VALUES (1, 2)')
+    assert one(session, 'SELECT x, "mixedCase" FROM t') == [{"X": 1, "mixedCase": 2}]
+    assert one(session, "SHOW TABLES")[0]["name"] == "T"
+
+
+def test_three_part_names_across_databases_and_schemas(session) -> None:
+    session.execute(
+        """
+        CREATE DATABASE sales;
+        CREATE SCHEMA sales.raw;
+        CREATE TABLE sales.raw.orders (id INT, amount DOUBLE);
+        INSERT INTO sales.raw.orders VALUES (1, 9.5), (2, 0.5);
+        USE DATABASE sqlgate;
+        CREATE TABLE totals AS SELECT sum(amount) AS total FROM sales.raw.orders;
+        """
+    )
+    assert one(session, "SELECT total FROM sqlgate.public.totals") == [{"TOTAL": 10.0}]
+    assert one(session, "SELECT count(*) AS n FROM sales.raw.orders") == [{"N": 2}]
+
+
+def test_use_changes_where_unqualified_names_resolve(session) -> None:
+    session.execute("CREATE DATABASE d1; CREATE SCHEMA d1.s1; CREATE TABLE here (x INT)")
+    assert (session.database, session.schema) == ("D1", "S1")
+    session.execute("USE SCHEMA public")
+    with pytest.raises(QueryError, match="HERE"):
+        session.execute("SELECT * FROM here")
+    session.execute("USE d1.s1")
+    assert one(session, "SELECT count(*) AS n FROM here") == [{"N": 0}]
+
+
+def test_dml_returns_snowflake_row_counts(session) -> None:
+    session.execute("CREATE TABLE t (x INT)")
+    inserted = session.execute("INSERT INTO t VALUES (1), (2), (3)")[0]
+    assert inserted.columns == ["number of rows inserted"] and inserted.rowcount == 3
+    updated = session.execute("UPDATE t SET x = x + 1 WHERE x > 1")[0]
+    assert updated.table.to_pylist() == [{"number of rows updated": 2}]
+    deleted = session.execute("DELETE FROM t WHERE x = 1")[0]
+    assert deleted.table.to_pylist() == [{"number of rows deleted": 1}]
+
+
+def test_errors_name_the_object_and_its_position(session) -> None:
+    sql = "SELECT 1;\n\nALTER COMPUTE POOL missing_pool SUSPEND"
+    with pytest.raises(ObjectNotFound) as raised:
+        session.execute(sql)
+    assert "MISSING_POOL" in raised.value.message
+    assert (raised.value.position.line, raised.value.position.col) == (3, 20)
+
+
+def test_syntax_error_position_is_in_the_whole_script(session) -> None:
+    with pytest.raises(SqlSyntaxError) as raised:
+        session.execute("SELECT 1;\nSELECT FROM WHERE;")
+    assert raised.value.position.line == 2
+
+
+def test_unsupported_statements_are_rejected_not_ignored(session) -> None:
+    for sql in ("CREATE STAGE s", "COPY INTO t FROM @s", "PUT file:///tmp/x @s"):
+        with pytest.raises(UnsupportedStatement):
+            session.execute(sql)
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT * FROM read_csv('/etc/passwd')",
+        "SELECT * FROM read_text('/etc/hostname')",
+        "SELECT * FROM '/etc/hostname'",
+        "SELECT * FROM glob('/*')",
+    ],
+)
+def test_user_sql_cannot_read_host_files(session, sql: str) -> None:
+    with pytest.raises(SqlgateError):
+        session.execute(sql)
+
+
+def test_user_sql_cannot_see_the_catalog(session) -> None:
+    session.execute(
+        "CREATE COMPUTE POOL p MIN_NODES = 1 MAX_NODES = 1 INSTANCE_FAMILY = CPU_X64_XS"
+    )
+    with pytest.raises(QueryError):
+        session.execute("SELECT * FROM compute_pools")
+
+
+def test_a_failed_statement_changes_nothing(session) -> None:
+    session.execute(
+        "CREATE COMPUTE POOL p MIN_NODES = 1 MAX_NODES = 2 INSTANCE_FAMILY = CPU_X64_XS"
+    )
+    with pytest.raises(SqlgateError):
+        session.execute(
+            "CREATE OR REPLACE COMPUTE POOL p MIN_NODES = 5 MAX_NODES = 2 INSTANCE_FAMILY = CPU_X64_XS"
+        )
+    assert one(session, "SHOW COMPUTE POOLS")[0]["max_nodes"] == 2
+    with pytest.raises(ObjectExists):
+        session.execute("CREATE DATABASE sqlgate")
+
+
+def test_script_stops_at_the_first_error(session) -> None:
+    with pytest.raises(ObjectNotFound):
+        session.execute("CREATE TABLE a (x INT); DROP COMPUTE POOL nope; CREATE TABLE b (x INT)")
+    names = [r["name"] for r in one(session, "SHOW TABLES")]
+    assert names == ["A"]
+
+
+def test_dbapi_cursor(conn) -> None:
+    cur = conn.cursor()
+    cur.execute("CREATE TABLE t (x INT, s VARCHAR)")
+    cur.executemany("INSERT INTO t VALUES (?, ?)", [(1, "a"), (2, "b")])
+    cur.execute("SELECT x, s FROM t WHERE x > ? ORDER BY x", [0])
+    assert [d[0] for d in cur.description] == ["X", "S"]
+    assert cur.fetchone() == (1, "a")
+    assert cur.fetchall() == [(2, "b")]
+    with pytest.raises(sqlgate.dbapi.ProgrammingError) as raised:
+        cur.execute("DROP COMPUTE POOL nope")
+    assert raised.value.sqlstate == "02000"
+    assert sqlgate.dbapi.paramstyle == "qmark" and sqlgate.dbapi.apilevel == "2.0"
