@@ -31,6 +31,9 @@ import pyarrow as pa
 import sqlgate
 from sqlgate.errors import SqlgateError
 
+# `{fixtures}` in golden SQL stands for the absolute path of tests/fixtures.
+FIXTURES = Path(__file__).parent / "fixtures"
+
 
 @dataclass
 class Block:
@@ -94,7 +97,8 @@ def run_file(path: Path, rewrite: bool = False) -> list[str]:
     with sqlgate.connect(":memory:") as conn:
         for block in blocks:
             try:
-                results = conn.session.execute(block.sql)
+                sql = block.sql.replace("{fixtures}", str(FIXTURES.resolve()))
+                results = conn.session.execute(sql)
                 error = None
             except SqlgateError as e:
                 results, error = [], e

@@ -3,6 +3,8 @@ results, positioned errors, the user-SQL lock-down, and failed statements changi
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import sqlgate
@@ -135,3 +137,53 @@ def test_dbapi_cursor(conn) -> None:
         cur.execute("DROP COMPUTE POOL nope")
     assert raised.value.sqlstate == "02000"
     assert sqlgate.dbapi.paramstyle == "qmark" and sqlgate.dbapi.apilevel == "2.0"
+
+
+FIXTURES = Path(__file__).parent / "fixtures" / "models"
+
+
+def test_dropping_a_schema_deletes_its_model_artifacts(session) -> None:
+    session.execute(
+        f"CREATE SCHEMA staging; CREATE MODEL m WITH VERSION v1 FROM '{FIXTURES / 'linear'}'"
+    )
+    models_dir = session.engine.models_dir
+    assert any(p.name == "manifest.json" for p in models_dir.rglob("*"))
+    session.execute("DROP SCHEMA staging")
+    assert not any(models_dir.rglob("manifest.json"))
+
+
+def test_dropping_a_schema_refuses_to_strand_an_integration(session) -> None:
+    session.execute(
+        """
+        CREATE SCHEMA egress;
+        CREATE NETWORK RULE pypi_rule MODE = EGRESS TYPE = HOST_PORT VALUE_LIST = ('pypi.org:443');
+        USE SCHEMA public;
+        CREATE EXTERNAL ACCESS INTEGRATION build_access
+            ALLOWED_NETWORK_RULES = (egress.pypi_rule) ENABLED = TRUE;
+        """
+    )
+    with pytest.raises(SqlgateError, match="BUILD_ACCESS"):
+        session.execute("DROP SCHEMA egress")
+    assert one(session, "SHOW NETWORK RULES IN SCHEMA egress")[0]["name"] == "PYPI_RULE"
+    session.execute("DROP INTEGRATION build_access; DROP SCHEMA egress")
+
+
+def test_grants_follow_renames_and_go_with_drops(session) -> None:
+    session.execute(
+        f"""
+        CREATE ROLE prod_role;
+        CREATE MODEL my_model WITH VERSION v1 FROM '{FIXTURES / "linear"}';
+        GRANT USAGE ON MODEL my_model TO ROLE prod_role;
+        ALTER MODEL my_model RENAME TO renamed_model;
+        """
+    )
+    granted = one(session, "SHOW GRANTS TO ROLE prod_role")
+    assert [(g["privilege"], g["name"]) for g in granted] == [
+        ("USAGE", "SQLGATE.PUBLIC.RENAMED_MODEL")
+    ]
+    session.execute(
+        "DROP MODEL renamed_model; CREATE MODEL renamed_model FROM '"
+        + str(FIXTURES / "linear")
+        + "'"
+    )
+    assert one(session, "SHOW GRANTS TO ROLE prod_role") == []

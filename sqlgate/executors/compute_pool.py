@@ -20,6 +20,7 @@ from sqlgate.executors.common import (
     tags_after,
 )
 from sqlgate.executors.registry import executes
+from sqlgate.executors.role import forget_grants
 from sqlgate.gateway.names import account_level, target
 from sqlgate.gateway.result import BOOL, INT, TEXT, TIMESTAMP, Result, now, table
 from sqlgate.grammar.statements.compute_pool import AlterComputePool, CreateComputePool
@@ -205,6 +206,7 @@ def drop(node: exp.Drop, session: Session) -> Result:
                 return Result.status(skipped_drop(name))
             raise ObjectNotFound(KIND, name, session.where(target(node)))
         cur.execute("DELETE FROM compute_pools WHERE name = ?", [name])
+        forget_grants(cur, "COMPUTE POOL", name)
     return Result.status(dropped(name))
 
 

@@ -4,11 +4,12 @@ statements over user tables. https://docs.snowflake.com/en/sql-reference/sql/cre
 
 from __future__ import annotations
 
+import json
 import typing as t
 
 from sqlglot import exp
 
-from sqlgate.errors import InvalidValue, ObjectExists, ObjectNotFound, SqlgateError
+from sqlgate.errors import InvalidValue, ObjectExists, ObjectInUse, ObjectNotFound, SqlgateError
 from sqlgate.executors.common import (
     DONE,
     already_exists,
@@ -18,9 +19,11 @@ from sqlgate.executors.common import (
     skipped_drop,
 )
 from sqlgate.executors.registry import executes
+from sqlgate.executors.role import forget_grants
 from sqlgate.gateway.names import ident, qualified, schema_name, target
 from sqlgate.gateway.result import BOOL, INT, TEXT, TIMESTAMP, Result, table
 from sqlgate.gateway.warehouse import Warehouse
+from sqlgate.registry import store
 
 if t.TYPE_CHECKING:
     from sqlgate.gateway.catalog import Cursor
@@ -129,7 +132,32 @@ def require_schema(session: Session, database: str, schema: str, cur: Cursor | N
         raise ObjectNotFound("Schema", f"{database}.{schema}")
 
 
-def _drop_contents(cur: Cursor, database: str, schema: str | None) -> None:
+def _drop_contents(
+    cur: Cursor, files: store.ArtifactChanges, database: str, schema: str | None
+) -> None:
+    """Remove a database's or schema's objects, their model artifacts (deleted once the
+    transaction commits) and the grants on them; refuse while an integration outside would be
+    left listing a network rule or secret that goes with them."""
+    scope = f"{database}.{schema}." if schema else f"{database}."
+    for row in cur.execute(
+        "SELECT name, allowed_network_rules, allowed_authentication_secrets FROM integrations"
+    ).fetchall():
+        for listed in (*json.loads(row[1]), *json.loads(row[2])):
+            if isinstance(listed, str) and listed.startswith(scope):
+                raise ObjectInUse(
+                    f"Cannot drop {scope[:-1]}: external access integration {row[0]}"
+                    f" lists {listed}. Drop or alter the integration first."
+                )
+    where_models = "database_name = ?" + (" AND schema_name = ?" if schema else "")
+    model_params = [database, schema] if schema else [database]
+    for (artifact,) in cur.execute(
+        f"SELECT artifact FROM model_versions WHERE {where_models}", model_params
+    ).fetchall():
+        files.drop(artifact)
+    if schema:
+        forget_grants(cur, "SCHEMA", f"{database}.{schema}")
+    else:
+        forget_grants(cur, "DATABASE", database)
     where = "database_name = ?" + (" AND schema_name = ?" if schema else "")
     params = [database, schema] if schema else [database]
     for table_name in SCHEMA_OBJECT_TABLES:
@@ -139,14 +167,14 @@ def _drop_contents(cur: Cursor, database: str, schema: str | None) -> None:
 @executes(("CREATE", "DATABASE"))
 def create_database(node: exp.Create, session: Session) -> Result:
     name = ident(node.this)
-    with session.catalog.write() as cur:
+    with store.ArtifactChanges(session.engine.models_dir) as files, session.catalog.write() as cur:
         existing = _database(session, name, cur)
         if existing is not None:
             if node.args.get("exists"):
                 return Result.status(already_exists(name))
             if not node.args.get("replace"):
                 raise ObjectExists("Database", name, session.where(node.this))
-            _drop_contents(cur, name, None)
+            _drop_contents(cur, files, name, None)
             cur.execute("DELETE FROM schemas WHERE database_name = ?", [name])
             cur.execute("DELETE FROM databases WHERE name = ?", [name])
             session.warehouse.detach(name, existing["file"], delete=True)
@@ -172,7 +200,7 @@ def create_database(node: exp.Create, session: Session) -> Result:
 @executes(("CREATE", "SCHEMA"))
 def create_schema(node: exp.Create, session: Session) -> Result:
     database, name = schema_name(session, node.this)
-    with session.catalog.write() as cur:
+    with store.ArtifactChanges(session.engine.models_dir) as files, session.catalog.write() as cur:
         if _database(session, database, cur) is None:
             raise ObjectNotFound("Database", database, session.where(node.this))
         if _schema(session, database, name, cur) is not None:
@@ -180,7 +208,7 @@ def create_schema(node: exp.Create, session: Session) -> Result:
                 return Result.status(already_exists(name))
             if not node.args.get("replace"):
                 raise ObjectExists("Schema", f"{database}.{name}", session.where(node.this))
-            _drop_contents(cur, database, name)
+            _drop_contents(cur, files, database, name)
             cur.execute(
                 "DELETE FROM schemas WHERE database_name = ? AND name = ?", [database, name]
             )
@@ -198,13 +226,13 @@ def create_schema(node: exp.Create, session: Session) -> Result:
 @executes(("DROP", "DATABASE"))
 def drop_database(node: exp.Drop, session: Session) -> Result:
     name = ident(target(node))
-    with session.catalog.write() as cur:
+    with store.ArtifactChanges(session.engine.models_dir) as files, session.catalog.write() as cur:
         existing = _database(session, name, cur)
         if existing is None:
             if node.args.get("exists"):
                 return Result.status(skipped_drop(name))
             raise ObjectNotFound("Database", name, session.where(target(node)))
-        _drop_contents(cur, name, None)
+        _drop_contents(cur, files, name, None)
         cur.execute("DELETE FROM schemas WHERE database_name = ?", [name])
         cur.execute("DELETE FROM databases WHERE name = ?", [name])
         if session.database == name:
@@ -219,12 +247,12 @@ def drop_schema(node: exp.Drop, session: Session) -> Result:
     database, name = schema_name(session, target(node))
     if name == "INFORMATION_SCHEMA":
         raise InvalidValue("INFORMATION_SCHEMA cannot be dropped")
-    with session.catalog.write() as cur:
+    with store.ArtifactChanges(session.engine.models_dir) as files, session.catalog.write() as cur:
         if _schema(session, database, name, cur) is None:
             if node.args.get("exists"):
                 return Result.status(skipped_drop(name))
             raise ObjectNotFound("Schema", f"{database}.{name}", session.where(target(node)))
-        _drop_contents(cur, database, name)
+        _drop_contents(cur, files, database, name)
         cur.execute("DELETE FROM schemas WHERE database_name = ? AND name = ?", [database, name])
         session.warehouse.drop_schema(database, name)
     if (session.database, session.schema) == (database, name):

@@ -16,6 +16,12 @@ from sqlgate.gateway.warehouse import Warehouse
 
 # Snowflake's system roles; the embedded session runs as ACCOUNTADMIN.
 SYSTEM_ROLES = ("ACCOUNTADMIN", "SECURITYADMIN", "USERADMIN", "SYSADMIN", "PUBLIC")
+# Snowflake's system role hierarchy: (role, granted to role).
+SYSTEM_ROLE_GRANTS = (
+    ("SYSADMIN", "ACCOUNTADMIN"),
+    ("SECURITYADMIN", "ACCOUNTADMIN"),
+    ("USERADMIN", "SECURITYADMIN"),
+)
 ADMIN_ROLE = "ACCOUNTADMIN"
 # A fresh data directory has one database to work in, as a Snowflake trial account does.
 DEFAULT_DATABASE = "SQLGATE"
@@ -42,6 +48,12 @@ class Engine:
                 cur.execute(
                     "INSERT INTO roles (name, owner) VALUES (?, ?) ON CONFLICT DO NOTHING",
                     [role, ADMIN_ROLE],
+                )
+            for role, grantee in SYSTEM_ROLE_GRANTS:
+                cur.execute(
+                    "INSERT INTO role_grants (role_name, grantee_kind, grantee, granted_by)"
+                    " VALUES (?, 'ROLE', ?, ?) ON CONFLICT DO NOTHING",
+                    [role, grantee, ADMIN_ROLE],
                 )
             if not cur.execute("SELECT 1 FROM databases LIMIT 1").fetchall():
                 cur.execute(

@@ -63,7 +63,8 @@ def account_level(node: exp.Expr, kind: str) -> str:
     """The name of an account-level object (compute pool, role, integration): never qualified."""
     if isinstance(node, exp.Table):
         if node.args.get("db") or node.args.get("catalog"):
-            raise InvalidValue(f"A {kind} name cannot be qualified with a database or schema")
+            article = "An" if kind[0] in "aeiou" else "A"
+            raise InvalidValue(f"{article} {kind} name cannot be qualified with a database or schema")
         return ident(node.this)
     return ident(node)
 
