@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from sqlgate.errors import InvalidValue, ObjectNotFound
-from sqlgate.executors.role import SECURABLES, forget_grants
+from sqlgate.executors.privilege import SECURABLES, forget_grants
 from sqlgate.grammar.statements.role import SECURABLE_KINDS
 
 

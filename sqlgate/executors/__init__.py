@@ -7,6 +7,7 @@ from sqlgate.executors import (  # noqa: F401  (importing registers the executor
     image_repository,
     model,
     network,
+    privilege,
     role,
 )
 from sqlgate.executors.registry import EXECUTORS, executor_for, key_of

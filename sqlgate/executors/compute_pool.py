@@ -19,8 +19,8 @@ from sqlgate.executors.common import (
     skipped_drop,
     tags_after,
 )
+from sqlgate.executors.privilege import forget_grants
 from sqlgate.executors.registry import executes
-from sqlgate.executors.role import forget_grants
 from sqlgate.gateway.names import account_level, target
 from sqlgate.gateway.result import BOOL, INT, TEXT, TIMESTAMP, Result, now, table
 from sqlgate.grammar.statements.compute_pool import AlterComputePool, CreateComputePool

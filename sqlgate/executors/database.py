@@ -18,8 +18,8 @@ from sqlgate.executors.common import (
     show_filter,
     skipped_drop,
 )
+from sqlgate.executors.privilege import forget_grants
 from sqlgate.executors.registry import executes
-from sqlgate.executors.role import forget_grants
 from sqlgate.gateway.names import ident, qualified, schema_name, target
 from sqlgate.gateway.result import BOOL, INT, TEXT, TIMESTAMP, Result, table
 from sqlgate.gateway.warehouse import Warehouse

@@ -38,8 +38,8 @@ from sqlgate.executors.common import (
     tags_after,
 )
 from sqlgate.executors.database import require_schema
+from sqlgate.executors.privilege import forget_grants
 from sqlgate.executors.registry import executes
-from sqlgate.executors.role import forget_grants
 from sqlgate.executors.schema_objects import rows_in_scope
 from sqlgate.gateway.names import ObjectName, ident, qualified, target
 from sqlgate.gateway.result import BOOL, INT, TEXT, TIMESTAMP, Result, now, table

@@ -13,7 +13,7 @@ from sqlglot import exp
 from sqlgate.errors import ObjectExists, ObjectInUse, ObjectNotFound
 from sqlgate.executors.common import already_exists, created, dropped, skipped_drop
 from sqlgate.executors.database import _scope_database, require_schema
-from sqlgate.executors.role import forget_grants
+from sqlgate.executors.privilege import forget_grants
 from sqlgate.gateway.names import ObjectName, qualified, schema_name, target
 from sqlgate.gateway.result import Result
 
