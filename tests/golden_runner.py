@@ -83,10 +83,9 @@ def render_value(value: object) -> str:
 
 
 def render(table: pa.Table) -> list[str]:
-    lines = [" | ".join(table.column_names)]
-    for row in table.to_pylist():
-        lines.append(" | ".join(render_value(v) for v in row.values()))
-    return lines
+    header = " | ".join(table.column_names)
+    rows = [" | ".join(render_value(v) for v in row.values()) for row in table.to_pylist()]
+    return [header, *rows]
 
 
 def run_file(path: Path, rewrite: bool = False) -> list[str]:

@@ -36,7 +36,7 @@ def test_sixteen_threads_of_ddl_lose_no_row(tmp_path: Path) -> None:
                     # every thread also updates one shared row: updates must serialise, not conflict
                     conn.execute(f"ALTER COMPUTE POOL shared SET COMMENT = 'thread {n} step {i}'")
                     conn.execute(f"CREATE TABLE t_{n}_{i} AS SELECT {n} AS n, {i} AS i")
-        except BaseException as e:  # noqa: BLE001 - collected and asserted below
+        except BaseException as e:  # collected and asserted below
             errors.append(e)
 
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(THREADS)]
@@ -71,7 +71,8 @@ def test_state_persists_across_processes(tmp_path: Path) -> None:
         """
         import sqlgate
         with sqlgate.connect() as c:
-            c.execute("CREATE COMPUTE POOL kept MIN_NODES = 1 MAX_NODES = 2 INSTANCE_FAMILY = CPU_X64_S")
+            c.execute("CREATE COMPUTE POOL kept MIN_NODES = 1 MAX_NODES = 2"
+                      " INSTANCE_FAMILY = CPU_X64_S")
             c.execute("CREATE DATABASE analytics")
             c.execute("CREATE TABLE analytics.public.facts AS SELECT 42 AS answer")
         """,

@@ -111,7 +111,8 @@ def test_a_failed_statement_changes_nothing(session) -> None:
     )
     with pytest.raises(SqlgateError):
         session.execute(
-            "CREATE OR REPLACE COMPUTE POOL p MIN_NODES = 5 MAX_NODES = 2 INSTANCE_FAMILY = CPU_X64_XS"
+            "CREATE OR REPLACE COMPUTE POOL p MIN_NODES = 5 MAX_NODES = 2"
+            " INSTANCE_FAMILY = CPU_X64_XS"
         )
     assert one(session, "SHOW COMPUTE POOLS")[0]["max_nodes"] == 2
     with pytest.raises(ObjectExists):

@@ -64,7 +64,9 @@ def account_level(node: exp.Expr, kind: str) -> str:
     if isinstance(node, exp.Table):
         if node.args.get("db") or node.args.get("catalog"):
             article = "An" if kind[0] in "aeiou" else "A"
-            raise InvalidValue(f"{article} {kind} name cannot be qualified with a database or schema")
+            raise InvalidValue(
+                f"{article} {kind} name cannot be qualified with a database or schema"
+            )
         return ident(node.this)
     return ident(node)
 

@@ -18,6 +18,7 @@ from sqlgate.errors import (
 )
 from sqlgate.gateway import plain_sql, script
 from sqlgate.gateway.engine import ADMIN_ROLE, DEFAULT_DATABASE, DEFAULT_SCHEMA, Engine
+from sqlgate.gateway.names import ident
 from sqlgate.gateway.result import Result
 from sqlgate.gateway.warehouse import quote
 
@@ -132,11 +133,13 @@ class Session:
 
 def _ddl_status(tree: exp.Expr) -> str:
     kind = str(tree.args.get("kind") or "").title()
-    name = tree.this.sql("snowflake") if isinstance(tree.this, exp.Expr) else ""
+    # CREATE TABLE t (cols) keeps the table inside a Schema node; name only the table
+    table = tree.find(exp.Table)
+    name = ident(table.this) if table is not None else ""
     if isinstance(tree, exp.Create):
-        return f"{kind} {name.upper()} successfully created."
+        return f"{kind} {name} successfully created."
     if isinstance(tree, exp.Drop):
-        return f"{name.upper()} successfully dropped."
+        return f"{name} successfully dropped."
     return "Statement executed successfully."
 
 
