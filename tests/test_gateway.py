@@ -188,3 +188,10 @@ def test_grants_follow_renames_and_go_with_drops(session) -> None:
         + "'"
     )
     assert one(session, "SHOW GRANTS TO ROLE prod_role") == []
+
+
+def test_invalid_values_point_at_the_option(session) -> None:
+    sql = "CREATE COMPUTE POOL p\n  MIN_NODES = 3\n  MAX_NODES = 2\n  INSTANCE_FAMILY = CPU_X64_S"
+    with pytest.raises(SqlgateError, match=r"MAX_NODES \(2\) must be greater") as raised:
+        session.execute(sql)
+    assert (raised.value.position.line, raised.value.position.col) == (3, 3)

@@ -8,7 +8,7 @@ import typing as t
 
 from sqlglot import exp
 
-from sqlgate.errors import InvalidValue, ObjectExists, ObjectNotFound
+from sqlgate.errors import InvalidValue, ObjectExists, ObjectNotFound, Position
 from sqlgate.executors.common import (
     DONE,
     already_exists,
@@ -94,7 +94,13 @@ def _require(session: Session, node: exp.Expr, cur: Cursor | None = None) -> dic
     return pool
 
 
-def _validate(session: Session, pool: dict, cur: Cursor) -> None:
+def _validate(session: Session, pool: dict, cur: Cursor, node: exp.Expr) -> None:
+    """Check the pool as it would be after the statement; errors point at the option."""
+
+    def at(option: str) -> Position | None:
+        given = [o for o in node.expressions or [] if o.name.upper() == option]
+        return session.where(given[0]) if given else None
+
     family = session.catalog.one(
         "SELECT * FROM instance_families WHERE name = ?", [pool["instance_family"]], cur
     )
@@ -105,22 +111,27 @@ def _validate(session: Session, pool: dict, cur: Cursor) -> None:
         ]
         family_name = pool["instance_family"]
         raise InvalidValue(
-            f"Unknown INSTANCE_FAMILY '{family_name}'; known families: {', '.join(known)}"
+            f"Unknown INSTANCE_FAMILY '{family_name}'; known families: {', '.join(known)}",
+            at("INSTANCE_FAMILY"),
         )
     if pool["min_nodes"] < 1:
-        raise InvalidValue(f"MIN_NODES must be at least 1, got {pool['min_nodes']}")
+        raise InvalidValue(
+            f"MIN_NODES must be at least 1, got {pool['min_nodes']}", at("MIN_NODES")
+        )
     if pool["max_nodes"] < pool["min_nodes"]:
         raise InvalidValue(
             f"MAX_NODES ({pool['max_nodes']}) must be greater than or equal to"
-            f" MIN_NODES ({pool['min_nodes']})"
+            f" MIN_NODES ({pool['min_nodes']})",
+            at("MAX_NODES"),
         )
     if family["node_limit"] is not None and pool["max_nodes"] > family["node_limit"]:
         raise InvalidValue(
             f"MAX_NODES ({pool['max_nodes']}) exceeds the node limit of"
-            f" {family['name']} ({family['node_limit']})"
+            f" {family['name']} ({family['node_limit']})",
+            at("MAX_NODES"),
         )
     if pool["auto_suspend_secs"] < 0:
-        raise InvalidValue("AUTO_SUSPEND_SECS must not be negative")
+        raise InvalidValue("AUTO_SUSPEND_SECS must not be negative", at("AUTO_SUSPEND_SECS"))
 
 
 @executes(CreateComputePool)
@@ -152,7 +163,7 @@ def create(node: CreateComputePool, session: Session) -> Result:
             if not node.args.get("replace"):
                 raise ObjectExists(KIND, name, session.where(node.this))
             cur.execute("DELETE FROM compute_pools WHERE name = ?", [name])
-        _validate(session, pool, cur)
+        _validate(session, pool, cur, node)
         columns = ", ".join(pool)
         cur.execute(
             f"INSERT INTO compute_pools ({columns}) VALUES ({', '.join('?' * len(pool))})",
@@ -188,7 +199,7 @@ def alter(node: AlterComputePool, session: Session) -> Result:
         else:  # UNSET
             changes = {u.name.lower(): DEFAULTS[u.name] for u in node.args["unset"]}
         if changes:
-            _validate(session, {**pool, **changes}, cur)
+            _validate(session, {**pool, **changes}, cur, node)
             changes["updated_on"] = now()
             assignments = ", ".join(f"{column} = ?" for column in changes)
             cur.execute(

@@ -46,6 +46,7 @@ def parse_options(self: Parser, spec: OptionSpec, statement: str) -> list[exp.Ex
         if key in seen:
             self.raise_error(f"Option {key} given twice")
         seen.add(key)
+        key_token = self._curr
         self._advance()
         kind = spec[key]
         if kind == TAGS:
@@ -55,7 +56,10 @@ def parse_options(self: Parser, spec: OptionSpec, statement: str) -> list[exp.Ex
             if not self._match(TokenType.EQ):
                 self.raise_error(f"Expected = after {key}")
             value = parse_value(self, kind, key)
-        options.append(exp.Property(this=exp.var(key), value=value))
+        option = exp.Property(this=exp.var(key), value=value)
+        # where the option starts, so errors found later (MIN_NODES > MAX_NODES) can point at it
+        option.meta.update(line=key_token.line, col=key_token.col, start=key_token.start)
+        options.append(option)
         self._match(TokenType.COMMA)
     return options
 
