@@ -195,3 +195,30 @@ def test_invalid_values_point_at_the_option(session) -> None:
     with pytest.raises(SqlgateError, match=r"MAX_NODES \(2\) must be greater") as raised:
         session.execute(sql)
     assert (raised.value.position.line, raised.value.position.col) == (3, 3)
+
+
+def test_variant_paths_behave_as_in_snowflake(session) -> None:
+    session.execute(
+        """
+        CREATE TABLE events (id INT, payload VARIANT);
+        INSERT INTO events
+            SELECT 1, PARSE_JSON('{"metric": {"accuracy": 0.9}, "items": ["x", "y"],
+                                  "who": "ann"}');
+        """
+    )
+    row = one(
+        session,
+        "SELECT payload:metric:accuracy::DOUBLE AS acc, payload:metric.accuracy AS raw,"
+        " payload:items[0]::VARCHAR AS first, payload:who::STRING AS who FROM events",
+    )[0]
+    assert row == {"ACC": 0.9, "RAW": "0.9", "FIRST": "x", "WHO": "ann"}
+
+
+def test_untyped_array_columns_are_refused_rather_than_misindexed(session) -> None:
+    with pytest.raises(UnsupportedStatement, match="VARIANT"):
+        session.execute("CREATE TABLE t (tags ARRAY)")
+
+
+def test_current_role_is_the_sessions(session) -> None:
+    session.execute("CREATE ROLE analyst; USE ROLE analyst")
+    assert one(session, "SELECT CURRENT_ROLE() AS r") == [{"R": "ANALYST"}]

@@ -56,7 +56,35 @@ def is_plain(tree: exp.Expr) -> bool:
     return False
 
 
-def to_duckdb(tree: exp.Expr) -> str:
+# Snowflake's semi-structured types; DuckDB's JSON gives them the same `col:a.b` path semantics.
+SEMI_STRUCTURED = {exp.DataType.Type.VARIANT, exp.DataType.Type.OBJECT}
+
+
+def _snowflake_semantics(node: exp.Expr, role: str) -> exp.Expr:
+    """Rewrite what DuckDB would answer differently from Snowflake."""
+    if isinstance(node, exp.DataType) and not node.expressions:
+        if node.this in SEMI_STRUCTURED:
+            return exp.DataType.build("JSON")
+        if node.this == exp.DataType.Type.ARRAY:
+            # As JSON, `col[0]` would get sqlglot's shift to 1-based list indexes and silently
+            # read the wrong element; refuse rather than answer wrongly.
+            raise UnsupportedStatement(
+                "untyped ARRAY columns; store arrays in a VARIANT column (col:items[0] works)"
+            )
+    if (
+        isinstance(node, exp.Cast)
+        and isinstance(node.this, exp.JSONExtract)
+        and node.to.is_type(*exp.DataType.TEXT_TYPES)
+    ):
+        # Snowflake's `v:name::VARCHAR` is the string itself, not its JSON text ("x" with quotes)
+        extract = node.this
+        return exp.JSONExtractScalar(this=extract.this, expression=extract.expression)
+    if isinstance(node, exp.CurrentRole):
+        return exp.Literal.string(role)
+    return node
+
+
+def to_duckdb(tree: exp.Expr, role: str) -> str:
     """Fold unquoted identifiers to upper case (Snowflake's rule) and generate DuckDB SQL."""
     for node in tree.walk():
         if isinstance(node, exp.ModelAttribute | ModelVersion):
@@ -70,6 +98,7 @@ def to_duckdb(tree: exp.Expr) -> str:
         if isinstance(node, exp.Table) and isinstance(node.this, exp.Literal):
             raise SqlgateError("Querying a file path is not available in sqlgate SQL")
     folded = normalize_identifiers(tree.copy(), dialect="snowflake")
+    folded = folded.transform(_snowflake_semantics, role, copy=False)
     try:
         # RAISE: never let the generator silently drop a node it cannot render
         return folded.sql("duckdb", unsupported_level=ErrorLevel.RAISE, identify=True)

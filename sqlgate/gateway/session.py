@@ -83,7 +83,7 @@ class Session:
         raise UnsupportedStatement(words, self.where(tree))
 
     def _run_plain(self, tree: exp.Expr, params: Sequence[Any] | None) -> Result:
-        sql = plain_sql.to_duckdb(tree)
+        sql = plain_sql.to_duckdb(tree, self.role)
         try:
             relation = self._cursor.sql(sql, params=list(params) if params else None)
             table = relation.to_arrow_table() if relation is not None else None
