@@ -12,7 +12,9 @@ A version directory holds `manifest.json` and the files it lists:
          "inputs": [{"name": "a", "type": "DOUBLE"}, {"name": "b", "type": "DOUBLE"}],
          "outputs": [{"name": "output", "type": "DOUBLE"}]}
       ],
-      "files": [{"path": "model/weights.json", "size": 42, "sha256": "<64 hex digits>"}]
+      "files": [{"path": "model/weights.json", "size": 42, "sha256": "<64 hex digits>"}],
+      "libraries": {"scikit-learn": "1.9.1"},  # optional: versions the model was saved with
+      "options": {}                            # optional: flavor-specific settings
     }
 
 Column types are snowflake-ml-python's signature types (INT8 ... DOUBLE, STRING, ...), each with
@@ -25,7 +27,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -102,6 +104,12 @@ class Manifest:
     functions: tuple[Function, ...]
     files: tuple[FileEntry, ...]
     format: str = FORMAT
+    libraries: dict[str, str] = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def function(self, name: str) -> Function | None:
+        """The function SQL calls as `name` (SQL method names are case-insensitive)."""
+        return next((f for f in self.functions if f.name.upper() == name.upper()), None)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -138,13 +146,15 @@ class _Reader:
     def fail(self, where: str, problem: str) -> InvalidManifest:
         return InvalidManifest(self.directory, f"{MANIFEST_FILE}: {where} {problem}")
 
-    def obj(self, value: Any, where: str, keys: tuple[str, ...]) -> dict[str, Any]:
+    def obj(
+        self, value: Any, where: str, keys: tuple[str, ...], optional: tuple[str, ...] = ()
+    ) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise self.fail(where, "must be a JSON object")
         missing = [k for k in keys if k not in value]
         if missing:
             raise self.fail(where, f"is missing {', '.join(repr(k) for k in missing)}")
-        unknown = sorted(set(value) - set(keys))
+        unknown = sorted(set(value) - set(keys) - set(optional))
         if unknown:
             raise self.fail(where, f"has unknown key {', '.join(repr(k) for k in unknown)}")
         return value
@@ -163,7 +173,7 @@ class _Reader:
 
     def manifest(self, data: Any) -> Manifest:
         keys = ("format", "flavor", "python_version", "requirements", "functions", "files")
-        data = self.obj(data, "the manifest", keys)
+        data = self.obj(data, "the manifest", keys, optional=("libraries", "options"))
         if data["format"] != FORMAT:
             raise self.fail("format", f"must be {FORMAT!r}, got {data['format']!r}")
         requirements = self.array(data["requirements"], "requirements")
@@ -181,6 +191,17 @@ class _Reader:
                 self.file(f, f"files[{i}]")
                 for i, f in enumerate(self.array(data["files"], "files"))
             ),
+        )
+        libraries = data.get("libraries", {})
+        if not isinstance(libraries, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in libraries.items()
+        ):
+            raise self.fail("libraries", "must map library names to version strings")
+        options = data.get("options", {})
+        if not isinstance(options, dict):
+            raise self.fail("options", "must be a JSON object")
+        manifest = Manifest(
+            **{**asdict_shallow(manifest), "libraries": dict(libraries), "options": options}
         )
         _unique(self, [f.name.upper() for f in manifest.functions], "functions", "name")
         _unique(self, [f.path for f in manifest.files], "files", "path")
@@ -235,6 +256,16 @@ class _Reader:
         if not _SHA256.fullmatch(sha256):
             raise self.fail(f"{where}.sha256", "must be 64 lower-case hex digits")
         return FileEntry(path=path, size=size, sha256=sha256)
+
+
+def asdict_shallow(manifest: Manifest) -> dict[str, Any]:
+    """The dataclass's fields, without converting nested dataclasses to dicts."""
+    return {name: getattr(manifest, name) for name in manifest.__dataclass_fields__}
+
+
+def dump(manifest: Manifest) -> bytes:
+    """The manifest as written to disk (stable key order, so it hashes the same every time)."""
+    return json.dumps(manifest.to_dict(), indent=2, sort_keys=True).encode() + b"\n"
 
 
 def path_problem(path: str) -> str | None:

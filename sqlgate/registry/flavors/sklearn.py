@@ -1,0 +1,59 @@
+"""scikit-learn estimators and pipelines, saved with joblib (pickle) and called on NumPy arrays
+(or a DataFrame when the estimator was fitted with feature names)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import sklearn
+from sklearn.base import BaseEstimator
+
+from sqlgate.registry.manifest import Function, Manifest
+
+NAME = "sklearn"
+MODEL_FILE = "model.joblib"
+# In the order snowflake-ml-python offers them.
+INFERENCE_METHODS = (
+    "predict",
+    "predict_proba",
+    "predict_log_proba",
+    "decision_function",
+    "transform",
+    "score_samples",
+)
+
+
+def matches(model: object) -> bool:
+    return isinstance(model, BaseEstimator)
+
+
+def default_methods(model: object) -> list[str]:
+    return [m for m in INFERENCE_METHODS if callable(getattr(model, m, None))]
+
+
+def save(model: object, directory: Path) -> dict[str, str]:
+    joblib.dump(model, directory / MODEL_FILE)
+    return {"scikit-learn": sklearn.__version__}
+
+
+def load(directory: Path, manifest: Manifest) -> object:
+    return joblib.load(directory / MODEL_FILE)
+
+
+def call(model: Any, function: Function, inputs: pa.Table) -> object:
+    return getattr(model, function.target_method)(features(model, function, inputs))
+
+
+def features(model: Any, function: Function, inputs: pa.Table) -> np.ndarray | pd.DataFrame:
+    """A 2-D array of the inputs; a DataFrame only where the estimator was fitted with feature
+    names (otherwise the array is cheaper and scikit-learn would warn about names)."""
+    matrix = np.column_stack([column.to_numpy(zero_copy_only=False) for column in inputs.columns])
+    names = getattr(model, "feature_names_in_", None)
+    if names is None:
+        return matrix
+    return pd.DataFrame(matrix, columns=list(names), copy=False)
