@@ -9,6 +9,7 @@ from sqlgate.executors import (  # noqa: F401  (importing registers the executor
     network,
     privilege,
     role,
+    session,
 )
 from sqlgate.executors.registry import EXECUTORS, executor_for, key_of
 

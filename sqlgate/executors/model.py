@@ -103,7 +103,7 @@ SHOW_FUNCTIONS_COLUMNS = [
 _UNQUOTED = re.compile(r"[A-Z_][A-Z0-9_$]*")
 
 
-def _json(value: t.Any) -> str:
+def to_json(value: t.Any) -> str:
     """JSON text as SHOW prints it: compact, keys sorted."""
     return json.dumps(value, separators=(",", ":"), sort_keys=True)
 
@@ -115,7 +115,7 @@ def _key(name: ObjectName) -> list[str]:
     return [name.database, name.schema, name.name]
 
 
-def _model(session: Session, name: ObjectName, cur: Cursor | None = None) -> dict | None:
+def get_model(session: Session, name: ObjectName, cur: Cursor | None = None) -> dict | None:
     return session.catalog.one(
         "SELECT * FROM models WHERE database_name = ? AND schema_name = ? AND name = ?",
         _key(name),
@@ -127,7 +127,7 @@ def _require_model(
     session: Session, node: exp.Expr, cur: Cursor | None = None
 ) -> tuple[ObjectName, dict]:
     name = qualified(session, node)
-    model = _model(session, name, cur)
+    model = get_model(session, name, cur)
     if model is None:
         raise ObjectNotFound(KIND, str(name), session.where(node))
     return name, model
@@ -154,7 +154,7 @@ def _aliases(session: Session, name: ObjectName, cur: Cursor | None = None) -> d
     return {r["alias"]: r["version_name"] for r in rows}
 
 
-def _all_aliases(model: dict, versions: list[dict], aliases: dict[str, str]) -> dict[str, str]:
+def all_aliases(model: dict, versions: list[dict], aliases: dict[str, str]) -> dict[str, str]:
     """User aliases plus the system aliases DEFAULT, FIRST and LAST."""
     if not versions:
         return dict(aliases)
@@ -186,7 +186,7 @@ def _version_missing(
     return _about_version(ObjectNotFound("Version", wanted, position), message)
 
 
-def _resolve_version(
+def resolve_version(
     session: Session,
     name: ObjectName,
     model: dict,
@@ -201,7 +201,7 @@ def _resolve_version(
     label = ident(wanted) if wanted is not None else model["default_version"]
     known = {v["name"]: v["name"] for v in versions}
     if aliases:
-        known.update(_all_aliases(model, versions, _aliases(session, name, cur)))
+        known.update(all_aliases(model, versions, _aliases(session, name, cur)))
     for version in versions:
         if version["name"] == known.get(label):
             return version
@@ -276,7 +276,7 @@ def _copy_source(
     models_dir = session.engine.models_dir
     if source_model is not None:
         source_name, source = _require_model(session, source_model, cur)
-        row = _resolve_version(session, source_name, source, node.args.get("source_version"), cur)
+        row = resolve_version(session, source_name, source, node.args.get("source_version"), cur)
         try:
             manifest = files.copy(store.resolve(models_dir, row["artifact"]), artifact)
         except SqlgateError as e:
@@ -361,7 +361,7 @@ def create(node: CreateModel, session: Session) -> Result:
     given = node.args.get("version")
     with store.ArtifactChanges(session.engine.models_dir) as files, session.catalog.write() as cur:
         _require_schema(session, name, node.this, cur)
-        existing = _model(session, name, cur)
+        existing = get_model(session, name, cur)
         if existing is not None:
             if node.args.get("exists"):
                 return Result.status(already_exists(name.name))
@@ -391,7 +391,7 @@ def create(node: CreateModel, session: Session) -> Result:
 def drop(node: exp.Drop, session: Session) -> Result:
     name = qualified(session, target(node))
     with store.ArtifactChanges(session.engine.models_dir) as files, session.catalog.write() as cur:
-        if _model(session, name, cur) is None:
+        if get_model(session, name, cur) is None:
             if node.args.get("exists"):
                 return Result.status(skipped_drop(name.name))
             raise ObjectNotFound(KIND, str(name), session.where(target(node)))
@@ -418,7 +418,7 @@ class _Alter:
 
     def version(self, *, aliases: bool = True) -> dict:
         wanted = self.node.args["version"]
-        return _resolve_version(
+        return resolve_version(
             self.session, self.name, self.model, wanted, self.cur, aliases=aliases
         )
 
@@ -432,7 +432,7 @@ def alter(node: AlterModel, session: Session) -> Result:
         raise InvalidValue(f"Unsupported ALTER MODEL action {action}", session.where(node))
     with store.ArtifactChanges(session.engine.models_dir) as files, session.catalog.write() as cur:
         name = qualified(session, node.this)
-        model = _model(session, name, cur)
+        model = get_model(session, name, cur)
         if model is None:
             if node.args.get("exists"):
                 return Result.status(DONE)
@@ -451,7 +451,7 @@ def _set(a: _Alter) -> None:
         changes["comment"] = opt.to_py(given["COMMENT"])
     if "DEFAULT_VERSION" in given:  # a version name, quoted or bare (not an alias)
         value = given["DEFAULT_VERSION"]
-        version = _resolve_version(a.session, a.name, a.model, value, a.cur, aliases=False)
+        version = resolve_version(a.session, a.name, a.model, value, a.cur, aliases=False)
         changes["default_version"] = version["name"]
     _touch(a.cur, a.name, **changes)
 
@@ -467,7 +467,7 @@ def _rename(a: _Alter) -> None:
     rename = a.node.args["rename"]
     new = qualified(a.session, rename)
     _require_schema(a.session, new, rename, a.cur)
-    if _model(a.session, new, a.cur) is not None:
+    if get_model(a.session, new, a.cur) is not None:
         raise ObjectExists(KIND, str(new), a.where("rename"))
     where = "database_name = ? AND schema_name = ?"
     moved = [new.database, new.schema, new.name]
@@ -628,14 +628,14 @@ def show_models(node: exp.Show, session: Session) -> Result:
     for model in models:
         name = ObjectName(model["database_name"], model["schema_name"], model["name"])
         versions = _versions(session, name)
-        aliases = _all_aliases(model, versions, _aliases(session, name))
+        aliases = all_aliases(model, versions, _aliases(session, name))
         rows.append(
             {
                 **model,
                 "model_type": MODEL_TYPE,
                 "default_version_name": model["default_version"],
-                "versions": _json([v["name"] for v in versions]),
-                "aliases": _json(aliases),
+                "versions": to_json([v["name"] for v in versions]),
+                "aliases": to_json(aliases),
             }
         )
     return Result(table(SHOW_MODELS_COLUMNS, show_filter(rows, node)))
@@ -645,20 +645,20 @@ def _version_row(session: Session, model: dict, version: dict, aliases: dict[str
     functions = json.loads(version["functions"])
     return {
         **version,
-        "aliases": _json(sorted(a for a, v in aliases.items() if v == version["name"])),
+        "aliases": to_json(sorted(a for a, v in aliases.items() if v == version["name"])),
         "is_default_version": version["name"] == model["default_version"],
-        "functions": _json([f["name"].upper() for f in functions]),
-        "metadata": _json(json.loads(version["metadata"])),
-        "user_data": _json(json.loads(version["user_data"])),
-        "model_attributes": _json({"framework": version["model_type"]}),
+        "functions": to_json([f["name"].upper() for f in functions]),
+        "metadata": to_json(json.loads(version["metadata"])),
+        "user_data": to_json(json.loads(version["user_data"])),
+        "model_attributes": to_json({"framework": version["model_type"]}),
         "size": store.size(session.engine.models_dir, version["artifact"]),
-        "environment": _json(
+        "environment": to_json(
             {
                 "python_version": version["python_version"],
                 "requirements": json.loads(version["dependencies"]),
             }
         ),
-        "runnable_in": _json(RUNNABLE_IN),
+        "runnable_in": to_json(RUNNABLE_IN),
         "inference_services": "[]",
     }
 
@@ -667,7 +667,7 @@ def _version_row(session: Session, model: dict, version: dict, aliases: dict[str
 def show_versions(node: exp.Show, session: Session) -> Result:
     name, model = _require_model(session, node.args["scope"])
     versions = _versions(session, name)
-    aliases = _all_aliases(model, versions, _aliases(session, name))
+    aliases = all_aliases(model, versions, _aliases(session, name))
     rows = [_version_row(session, model, v, aliases) for v in versions]
     return Result(table(SHOW_VERSIONS_COLUMNS, show_filter(rows, node)))
 
@@ -679,7 +679,7 @@ def _sql_name(name: str) -> str:
     )
 
 
-def _function_row(version: dict, function: dict) -> dict:
+def function_row(version: dict, function: dict) -> dict:
     name = function["name"].upper()
     arguments = ", ".join(
         f"{_sql_name(c['name'])} {TYPES[c['type']][1]}" for c in function["inputs"]
@@ -702,6 +702,6 @@ def _function_row(version: dict, function: dict) -> dict:
 @executes(ShowModelFunctions)
 def show_functions(node: ShowModelFunctions, session: Session) -> Result:
     name, model = _require_model(session, node.this)
-    version = _resolve_version(session, name, model, node.args.get("version"))
-    rows = [_function_row(version, f) for f in json.loads(version["functions"])]
+    version = resolve_version(session, name, model, node.args.get("version"))
+    rows = [function_row(version, f) for f in json.loads(version["functions"])]
     return Result(table(SHOW_FUNCTIONS_COLUMNS, show_filter(rows, node)))

@@ -12,7 +12,9 @@ from pathlib import Path
 
 from sqlgate.config import MEMORY
 from sqlgate.gateway.catalog import Catalog
+from sqlgate.gateway.model_udfs import ModelUdfs
 from sqlgate.gateway.warehouse import Warehouse
+from sqlgate.runtime.cache import ModelCache
 
 # Snowflake's system roles; the embedded session runs as ACCOUNTADMIN.
 SYSTEM_ROLES = ("ACCOUNTADMIN", "SECURITYADMIN", "USERADMIN", "SYSADMIN", "PUBLIC")
@@ -39,6 +41,9 @@ class Engine:
         self._scratch = None if home else tempfile.TemporaryDirectory(prefix="sqlgate-")
         self.models_dir = home / "models" if home else Path(self._scratch.name) / "models"
         self.models_dir.mkdir(parents=True, exist_ok=True)
+        # models called from queries, loaded once per version and shared by every session
+        self.model_cache = ModelCache()
+        self.model_udfs = ModelUdfs(self.warehouse, self.model_cache)
         self._bootstrap()
         self.reconcile()
 
@@ -74,6 +79,7 @@ class Engine:
 
     def close(self) -> None:
         self.warehouse.close()
+        self.model_cache.clear()
         self.catalog.close()
         if self._scratch is not None:
             self._scratch.cleanup()

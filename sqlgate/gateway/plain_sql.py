@@ -85,12 +85,11 @@ def _snowflake_semantics(node: exp.Expr, role: str) -> exp.Expr:
 
 
 def to_duckdb(tree: exp.Expr, role: str) -> str:
-    """Fold unquoted identifiers to upper case (Snowflake's rule) and generate DuckDB SQL."""
+    """Fold unquoted identifiers to upper case (Snowflake's rule) and generate DuckDB SQL.
+    Model calls must already be rewritten into UDF calls (gateway/model_calls.py)."""
     for node in tree.walk():
-        if isinstance(node, exp.ModelAttribute | ModelVersion):
-            raise UnsupportedStatement(
-                "model calls (m!method(...)) run once the model registry is installed"
-            )
+        if isinstance(node, exp.ModelAttribute | ModelVersion):  # model_calls.rewrite's job
+            raise SqlgateError("Internal error: a model call reached SQL generation unresolved")
         if isinstance(node, exp.Func):
             name = (node.name if isinstance(node, exp.Anonymous) else node.sql_name()).upper()
             if name in FORBIDDEN_FUNCTIONS:

@@ -16,9 +16,11 @@ from sqlgate.errors import (
     SqlgateError,
     UnsupportedStatement,
 )
-from sqlgate.gateway import plain_sql, script
+from sqlgate.gateway import information_schema, model_calls, plain_sql, script
 from sqlgate.gateway.engine import ADMIN_ROLE, DEFAULT_DATABASE, DEFAULT_SCHEMA, Engine
+from sqlgate.gateway.model_udfs import translate_error
 from sqlgate.gateway.names import ident
+from sqlgate.gateway.parameters import SessionParameters
 from sqlgate.gateway.result import Result
 from sqlgate.gateway.warehouse import quote
 
@@ -46,6 +48,7 @@ class Session:
         self.role = role
         self.database = database
         self.schema = schema
+        self.parameters = SessionParameters()
         self._cursor = self.warehouse.cursor()
         self._script = ""
         self._statement: script.Statement | None = None
@@ -83,12 +86,20 @@ class Session:
         raise UnsupportedStatement(words, self.where(tree))
 
     def _run_plain(self, tree: exp.Expr, params: Sequence[Any] | None) -> Result:
-        sql = plain_sql.to_duckdb(tree, self.role)
+        rewritten = model_calls.rewrite(tree, self)
+        query, snapshots = information_schema.rewrite(rewritten.tree, self)
+        sql = plain_sql.to_duckdb(query, self.role)
+        for name, snapshot in snapshots.items():  # visible to this cursor, for this query
+            self._cursor.register(name, snapshot)
         try:
             relation = self._cursor.sql(sql, params=list(params) if params else None)
             table = relation.to_arrow_table() if relation is not None else None
         except duckdb.Error as e:
-            raise translate_duckdb_error(e) from None
+            about_model = translate_error(str(e), self.engine.model_udfs, rewritten.positions())
+            raise about_model or translate_duckdb_error(e) from None
+        finally:
+            for name in snapshots:
+                self._cursor.unregister(name)
         count_column = _DML_COUNT_COLUMN.get(type(tree))
         if count_column and table is not None and table.num_columns == 1:
             count = table.column(0)[0].as_py() if table.num_rows else 0

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import duckdb
@@ -44,6 +45,24 @@ class Warehouse:
 
     def close(self) -> None:
         self._con.close()
+
+    def create_function(
+        self, name: str, function: Callable, parameters: Sequence[str], return_type: str
+    ) -> None:
+        """Register a vectorized Arrow UDF on the shared connection, so every cursor (every
+        session) sees it. The caller must keep `function` referenced while DuckDB may call it.
+        NULLs reach the function (it decides what a NULL input means), and it must not query
+        this instance (DuckDB refuses calls back into a connection that is running a query)."""
+        with self._lock:
+            self._con.create_function(
+                name,
+                function,
+                list(parameters),
+                return_type,
+                type="arrow",
+                null_handling="special",
+                side_effects=False,
+            )
 
     @staticmethod
     def file_name(database: str) -> str:

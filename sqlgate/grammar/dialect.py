@@ -25,6 +25,7 @@ from sqlgate.grammar.statements import (
     model_call,
     network,
     role,
+    session,
 )
 
 MODULES: tuple[ModuleType, ...] = (
@@ -34,6 +35,7 @@ MODULES: tuple[ModuleType, ...] = (
     model_call,
     network,
     role,
+    session,
 )
 
 
@@ -114,6 +116,9 @@ class SqlgateParser(SnowflakeParser):
     def _parse_cte(self) -> exp.CTE | None:
         cte = model_call.parse_model_cte(self)
         return cte if cte is not None else super()._parse_cte()
+
+    def _parse_column_ops(self, this: exp.Expr | None) -> exp.Expr | None:
+        return model_call.parse_method_calls(self, this, super()._parse_column_ops)
 
     def _parse_grant(self) -> exp.Expr:
         return role.parse_grant(self, super()._parse_grant)

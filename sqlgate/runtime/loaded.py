@@ -33,16 +33,28 @@ def _version_tuple(text: str) -> tuple[int, ...]:
     return tuple(parts)
 
 
+def installed_version(library: str) -> str | None:
+    """The installed version of `library`: its distribution's, or that of a variant distribution
+    providing the module of the same name (xgboost-cpu installs the `xgboost` module)."""
+    try:
+        return metadata.version(library)
+    except metadata.PackageNotFoundError:
+        pass
+    for distribution in metadata.packages_distributions().get(library.replace("-", "_"), []):
+        try:
+            return metadata.version(distribution)
+        except metadata.PackageNotFoundError:
+            continue
+    return None
+
+
 def check_libraries(saved: dict[str, str], label: str) -> None:
     """Refuse a model saved with a newer library than this process has: unpickling it would
     fail in obscure ways, or worse, silently behave differently."""
     for library, version in saved.items():
-        try:
-            installed = metadata.version(library)
-        except metadata.PackageNotFoundError:
-            raise ModelLoadError(
-                f"{label} needs {library} {version}, which is not installed"
-            ) from None
+        installed = installed_version(library)
+        if installed is None:
+            raise ModelLoadError(f"{label} needs {library} {version}, which is not installed")
         if _version_tuple(installed)[:2] < _version_tuple(version)[:2]:
             raise ModelLoadError(
                 f"{label} was saved with {library} {version}; this gateway has {installed}."

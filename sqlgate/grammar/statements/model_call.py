@@ -49,6 +49,35 @@ def parse_model_cte(self: Parser) -> exp.CTE | None:
     return None
 
 
+def parse_method_calls(
+    self: Parser, this: exp.Expr | None, rest: t.Callable[[exp.Expr | None], exp.Expr | None]
+) -> exp.Expr | None:
+    """`m!method(...)` with the method always an anonymous function: a model's methods are its
+    own, so `m!transform(x)` or `m!sum(a, b)` must not become sqlglot's TRANSFORM or SUM (which
+    then fail on their own arity rules). `rest` parses any operators that follow."""
+    while (
+        this is not None
+        and self._curr is not None
+        and self._curr.token_type == TokenType.EXCLAMATION
+        and self._next is not None
+        and self._next.token_type not in (TokenType.L_PAREN, TokenType.EQ)
+        and self._index + 2 < len(self._tokens)
+        and self._tokens[self._index + 2].token_type == TokenType.L_PAREN
+    ):
+        self._advance()  # the `!`
+        method = self._parse_function(anonymous=True, any_token=True)
+        if not isinstance(method, exp.Anonymous):
+            self.raise_error("Expected a method call after !")
+        # as sqlglot does for qualified calls: db.s.m becomes Dots, a bare m an Identifier
+        target = this.transform(
+            lambda n: n.to_dot(include_dots=False) if isinstance(n, exp.Column) else n
+        )
+        this = self._parse_bracket(
+            self.expression(exp.ModelAttribute(this=target, expression=method))
+        )
+    return rest(this)
+
+
 def model_version_sql(self: Generator, expression: ModelVersion) -> str:
     version = self.sql(expression, "model_version")
     version = f" VERSION {version}" if version else ""

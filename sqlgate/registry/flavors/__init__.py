@@ -9,8 +9,13 @@ and called on a batch of rows. One module per flavor, each exporting:
     call(model, function, inputs) -> object     run `function.target_method` on an Arrow table;
                                                 returns what the library returns (ndarray, ...)
 
-FLAVORS is the order `flavor_for` tries them: XGBoost's and LightGBM's scikit-learn wrappers are
-scikit-learn estimators too, so they come before scikit-learn.
+FLAVORS is the order `flavor_for` tries them: a CustomModel subclass is custom whatever else it
+inherits from; XGBoost's and LightGBM's scikit-learn wrappers are scikit-learn estimators too, so
+they come before scikit-learn. (tabular.py is not a flavor: input helpers the boosters share.)
+
+A flavor module imports its library only when a model needs it (`matches` looks in
+sys.modules: a model object exists only if its library was imported), so loading this package
+stays cheap.
 """
 
 from __future__ import annotations
@@ -18,9 +23,9 @@ from __future__ import annotations
 from types import ModuleType
 
 from sqlgate.errors import InvalidValue
-from sqlgate.registry.flavors import sklearn
+from sqlgate.registry.flavors import custom, lightgbm, sklearn, xgboost
 
-FLAVORS: list[ModuleType] = [sklearn]
+FLAVORS: list[ModuleType] = [custom, xgboost, lightgbm, sklearn]
 
 
 def flavor_for(model: object) -> ModuleType:

@@ -1,17 +1,19 @@
 """scikit-learn estimators and pipelines, saved with joblib (pickle) and called on NumPy arrays
-(or a DataFrame when the estimator was fitted with feature names)."""
+(or a DataFrame when the estimator was fitted with feature names).
+
+scikit-learn and joblib are imported only when a model needs them: importing scikit-learn
+takes seconds, and SQL sessions that never touch a scikit-learn model should not pay for it.
+"""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
-import joblib
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import sklearn
-from sklearn.base import BaseEstimator
 
 from sqlgate.registry.manifest import Function, Manifest
 
@@ -29,7 +31,9 @@ INFERENCE_METHODS = (
 
 
 def matches(model: object) -> bool:
-    return isinstance(model, BaseEstimator)
+    # an estimator exists only if scikit-learn was imported to make it
+    base = sys.modules.get("sklearn.base")
+    return base is not None and isinstance(model, base.BaseEstimator)
 
 
 def default_methods(model: object) -> list[str]:
@@ -37,11 +41,16 @@ def default_methods(model: object) -> list[str]:
 
 
 def save(model: object, directory: Path) -> dict[str, str]:
+    import joblib
+    import sklearn
+
     joblib.dump(model, directory / MODEL_FILE)
     return {"scikit-learn": sklearn.__version__}
 
 
 def load(directory: Path, manifest: Manifest) -> object:
+    import joblib
+
     return joblib.load(directory / MODEL_FILE)
 
 
