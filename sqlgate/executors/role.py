@@ -43,7 +43,6 @@ SHOW_ROLES_COLUMNS = [
     ("comment", TEXT),
     ("owner_role_type", TEXT),
 ]
-# https://docs.snowflake.com/en/sql-reference/sql/show-grants
 # --- roles ------------------------------------------------------------------------------------
 
 
