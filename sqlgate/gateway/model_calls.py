@@ -12,8 +12,9 @@ Snowflake users type them unquoted); a field the function does not have is an er
 than Snowflake's silent NULL, because a typo would otherwise null a whole column.
 
 Resolution happens on every query, so moving an alias or the default version changes which
-version the next query calls. The rewrite keeps the calls it bound (`Rewritten.calls`) so that
-a whole-query execution path can be added beside this one later.
+version the next query calls. The rewrite keeps the calls it bound (`Rewritten.calls`): when
+they are all plain projection items, projection_path.py runs the query without DuckDB calling
+the UDFs, feeding the model batches far larger than DuckDB's vectors.
 """
 
 from __future__ import annotations

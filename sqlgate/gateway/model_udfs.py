@@ -29,7 +29,7 @@ import pyarrow as pa
 
 from sqlgate.errors import InvalidValue, Position, QueryError, SqlgateError
 from sqlgate.gateway.warehouse import Warehouse, quote
-from sqlgate.registry.manifest import Function
+from sqlgate.registry.manifest import Column, Function
 from sqlgate.runtime.batch import BatchCaller, result_fields
 from sqlgate.runtime.cache import ModelCache
 
@@ -75,7 +75,8 @@ _RESULT_TYPES = {
 
 @dataclass(frozen=True)
 class ModelUdf:
-    """What a registered UDF runs: for error messages and for a later whole-query path."""
+    """What a registered UDF runs: for error messages, and for the projection path
+    (projection_path.py), which calls the model itself without going through DuckDB."""
 
     name: str
     directory: Path
@@ -112,6 +113,11 @@ def udf_name(artifact: str, label: str, function: str, on_error: str) -> str:
     return PREFIX + hashlib.sha256(key.encode()).hexdigest()[:20]
 
 
+def parameter_type(column: Column) -> str:
+    """The DuckDB type the UDF declares for an input (arguments are implicitly cast to it)."""
+    return _PARAMETER_TYPES[column.type]
+
+
 def return_type(function: Function) -> str:
     fields = ", ".join(f"{quote(f.name)} {_RESULT_TYPES[f.type]}" for f in result_fields(function))
     return f"STRUCT({fields})"
@@ -133,7 +139,7 @@ class ModelUdfs:
             self._warehouse.create_function(
                 udf.name,
                 function,
-                [_PARAMETER_TYPES[c.type] for c in udf.function.inputs],
+                [parameter_type(c) for c in udf.function.inputs],
                 return_type(udf.function),
             )
             self._registered[udf.name] = (udf, function)

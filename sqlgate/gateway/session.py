@@ -16,7 +16,7 @@ from sqlgate.errors import (
     SqlgateError,
     UnsupportedStatement,
 )
-from sqlgate.gateway import information_schema, model_calls, plain_sql, script
+from sqlgate.gateway import information_schema, model_calls, plain_sql, projection_path, script
 from sqlgate.gateway.engine import ADMIN_ROLE, DEFAULT_DATABASE, DEFAULT_SCHEMA, Engine
 from sqlgate.gateway.model_udfs import translate_error
 from sqlgate.gateway.names import ident
@@ -49,6 +49,8 @@ class Session:
         self.database = database
         self.schema = schema
         self.parameters = SessionParameters()
+        # False sends every model call through its UDF (tests and bench/ compare the paths)
+        self.projection_path = True
         self._cursor = self.warehouse.cursor()
         self._script = ""
         self._statement: script.Statement | None = None
@@ -89,11 +91,23 @@ class Session:
         rewritten = model_calls.rewrite(tree, self)
         query, snapshots = information_schema.rewrite(rewritten.tree, self)
         sql = plain_sql.to_duckdb(query, self.role)
+        plan = None
+        if rewritten.calls and self.projection_path and not params:
+            plan = projection_path.plan(query, (c.udf for c in rewritten.calls), self.role)
         for name, snapshot in snapshots.items():  # visible to this cursor, for this query
             self._cursor.register(name, snapshot)
         try:
+            # a SELECT is only bound here, so argument type errors come from the UDF query
             relation = self._cursor.sql(sql, params=list(params) if params else None)
-            table = relation.to_arrow_table() if relation is not None else None
+            if relation is None:
+                table = None
+            elif plan is not None:
+                engine = self.engine
+                table = plan.run(
+                    self._cursor, relation, engine.model_cache, engine.warehouse.threads
+                )
+            else:
+                table = relation.to_arrow_table()
         except duckdb.Error as e:
             about_model = translate_error(str(e), self.engine.model_udfs, rewritten.positions())
             raise about_model or translate_duckdb_error(e) from None

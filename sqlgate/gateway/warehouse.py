@@ -39,6 +39,9 @@ class Warehouse:
             "SET lock_configuration = true",
         ):
             self._con.execute(setting)
+        # fixed from here on (lock_configuration); work DuckDB does not run uses as many
+        row = self._con.execute("SELECT current_setting('threads')").fetchone()
+        self.threads = max(1, int(row[0])) if row else 1
 
     def cursor(self) -> Cursor:
         return self._con.cursor()
