@@ -343,19 +343,29 @@ def _allowed_rules(
     return names
 
 
+def _sole_keyword(
+    session: Session, items: list[exp.Expr], key: str, keywords: tuple[str, ...]
+) -> str | None:
+    """ALL / NONE must stand alone in a list option; the word given, or None for names."""
+    words = [_keyword(item, keywords) for item in items]
+    if not any(words):
+        return None
+    if len(items) > 1:
+        raise InvalidValue(
+            f"{' or '.join(keywords)} must be the only entry of {key}",
+            session.where(next(i for i, w in zip(items, words, strict=True) if w)),
+        )
+    return words[0]
+
+
 def _allowed_secrets(
     session: Session, node: CreateExternalAccessIntegration, cur: Cursor
 ) -> list[str]:
     """Fully qualified secret names, or ["ALL"]: a one-part name cannot clash with them."""
     items = _list(node, "ALLOWED_AUTHENTICATION_SECRETS") or []
-    words = [_keyword(item, ("ALL", "NONE")) for item in items]
-    if any(words):
-        if len(items) > 1:
-            raise InvalidValue(
-                "ALL or NONE must be the only entry of ALLOWED_AUTHENTICATION_SECRETS",
-                session.where(next(i for i, w in zip(items, words, strict=True) if w)),
-            )
-        return ["ALL"] if words[0] == "ALL" else []
+    word = _sole_keyword(session, items, "ALLOWED_AUTHENTICATION_SECRETS", ("ALL", "NONE"))
+    if word is not None:
+        return ["ALL"] if word == "ALL" else []
     names: list[str] = []
     for item in items:
         name = qualified(session, _as_name(session, item))
@@ -370,13 +380,7 @@ def _allowed_api_integrations(
     session: Session, node: CreateExternalAccessIntegration, cur: Cursor
 ) -> list[str]:
     items = _list(node, "ALLOWED_API_AUTHENTICATION_INTEGRATIONS") or []
-    words = [_keyword(item, ("NONE",)) for item in items]
-    if any(words):
-        if len(items) > 1:
-            raise InvalidValue(
-                "NONE must be the only entry of ALLOWED_API_AUTHENTICATION_INTEGRATIONS",
-                session.where(items[words.index("NONE")]),
-            )
+    if _sole_keyword(session, items, "ALLOWED_API_AUTHENTICATION_INTEGRATIONS", ("NONE",)):
         return []
     names: list[str] = []
     for item in items:
