@@ -301,7 +301,7 @@ def show_databases(node: exp.Show, session: Session) -> Result:
     return Result(table(SHOW_DATABASES_COLUMNS, show_filter(rows, node)))
 
 
-def _scope_database(session: Session, node: exp.Show) -> str | None:
+def scope_database(session: Session, node: exp.Show) -> str | None:
     """The database a SHOW ... IN DATABASE d / IN ACCOUNT names; None means all of them."""
     kind = node.args.get("scope_kind")
     scope = node.args.get("scope")
@@ -317,7 +317,7 @@ def _scope_database(session: Session, node: exp.Show) -> str | None:
 
 @executes(("SHOW", "SCHEMAS"))
 def show_schemas(node: exp.Show, session: Session) -> Result:
-    database = _scope_database(session, node)
+    database = scope_database(session, node)
     rows = session.catalog.rows(
         "SELECT * FROM schemas WHERE ? IS NULL OR database_name = ?", [database, database]
     )

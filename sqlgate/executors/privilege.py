@@ -20,7 +20,7 @@ from sqlgate.executors.common import (
     DONE,
 )
 from sqlgate.executors.registry import executes
-from sqlgate.executors.role import _require_grantee, _require_role
+from sqlgate.executors.role import require_grantee, require_role
 from sqlgate.gateway.names import account_level, qualified, schema_name
 from sqlgate.gateway.result import BOOL, TEXT, TIMESTAMP, Result, table
 from sqlgate.grammar.statements.role import ShowGrants
@@ -328,7 +328,7 @@ def _target(session: Session, node: exp.Grant | exp.Revoke, cur: Cursor) -> _Tar
     securable_node = None if securable.scope == WHOLE_ACCOUNT else node.args.get("securable")
     key, found = _require_object(session, securable, securable_node, cur)
     principal = node.args["principals"][0]
-    grantee = _require_grantee(session, principal.args["kind"], principal.this, cur)
+    grantee = require_grantee(session, principal.args["kind"], principal.this, cur)
     return _Target(securable, key, found, grantee, privileges)
 
 
@@ -573,7 +573,7 @@ def _grants_to(session: Session, role: str) -> list[dict]:
 def show_grants(node: ShowGrants, session: Session) -> Result:
     preposition = node.args.get("preposition")
     if preposition == "OF":
-        role = _require_role(session, node.this)
+        role = require_role(session, node.this)
         rows = session.catalog.rows(
             "SELECT created_on, role_name AS role, grantee_kind AS granted_to, grantee AS"
             " grantee_name, granted_by FROM role_grants WHERE role_name = ?"
@@ -584,7 +584,7 @@ def show_grants(node: ShowGrants, session: Session) -> Result:
     if preposition == "ON":
         rows = _grants_on(session, node)
     elif preposition == "TO":
-        role = _require_grantee(session, node.args["kind"], node.this)
+        role = require_grantee(session, node.args["kind"], node.this)
         rows = _grants_to(session, role)
     else:
         rows = _grants_to(session, session.role)

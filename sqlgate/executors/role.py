@@ -50,18 +50,18 @@ def _role(session: Session, name: str, cur: Cursor | None = None) -> dict | None
     return session.catalog.one("SELECT * FROM roles WHERE name = ?", [name], cur)
 
 
-def _require_role(session: Session, node: exp.Expr, cur: Cursor | None = None) -> str:
+def require_role(session: Session, node: exp.Expr, cur: Cursor | None = None) -> str:
     name = account_level(node, "role")
     if _role(session, name, cur) is None:
         raise ObjectNotFound("Role", name, session.where(node))
     return name
 
 
-def _require_grantee(session: Session, kind: str, node: exp.Expr, cur: Cursor | None = None) -> str:
+def require_grantee(session: Session, kind: str, node: exp.Expr, cur: Cursor | None = None) -> str:
     if kind == "USER":
         # Users arrive with the HTTP server; until then no user exists.
         raise ObjectNotFound("User", account_level(node, "user"), session.where(node))
-    return _require_role(session, node, cur)
+    return require_role(session, node, cur)
 
 
 def _granted_roles(session: Session, cur: Cursor | None = None) -> dict[str, set[str]]:
@@ -187,7 +187,7 @@ def drop_role(node: exp.Drop, session: Session) -> Result:
 
 @executes(("USE", "ROLE"))
 def use_role(node: exp.Use, session: Session) -> Result:
-    session.role = _require_role(session, node.this)
+    session.role = require_role(session, node.this)
     return Result.status(DONE)
 
 
@@ -225,9 +225,9 @@ def show_roles(node: exp.Show, session: Session) -> Result:
 @executes(GrantRole)
 def grant_role(node: GrantRole, session: Session) -> Result:
     with session.catalog.write() as cur:
-        role = _require_role(session, node.this, cur)
+        role = require_role(session, node.this, cur)
         kind = node.args["kind"]
-        grantee = _require_grantee(session, kind, node.args["grantee"], cur)
+        grantee = require_grantee(session, kind, node.args["grantee"], cur)
         # Granting `role` to `grantee` makes a cycle if `role` already holds `grantee`.
         cycle = _path(_granted_roles(session, cur), role, grantee)
         if cycle is not None:
@@ -248,9 +248,9 @@ def grant_role(node: GrantRole, session: Session) -> Result:
 @executes(RevokeRole)
 def revoke_role(node: RevokeRole, session: Session) -> Result:
     with session.catalog.write() as cur:
-        role = _require_role(session, node.this, cur)
+        role = require_role(session, node.this, cur)
         kind = node.args["kind"]
-        grantee = _require_grantee(session, kind, node.args["grantee"], cur)
+        grantee = require_grantee(session, kind, node.args["grantee"], cur)
         cur.execute(
             "DELETE FROM role_grants WHERE role_name = ? AND grantee_kind = ? AND grantee = ?",
             [role, kind, grantee],

@@ -12,7 +12,7 @@ from sqlglot import exp
 
 from sqlgate.errors import ObjectExists, ObjectInUse, ObjectNotFound
 from sqlgate.executors.common import already_exists, created, dropped, skipped_drop
-from sqlgate.executors.database import _scope_database, require_schema
+from sqlgate.executors.database import require_schema, scope_database
 from sqlgate.executors.privilege import forget_grants
 from sqlgate.gateway.names import ObjectName, qualified, schema_name, target
 from sqlgate.gateway.result import Result
@@ -45,7 +45,7 @@ def schema_scope(session: Session, node: exp.Show) -> tuple[str | None, str | No
     if kind == "ACCOUNT":
         return None, None
     if kind == "DATABASE":
-        return _scope_database(session, node), None
+        return scope_database(session, node), None
     if kind == "SCHEMA" or scope is not None:  # sqlglot files a bare `IN s` under kind TABLE
         database, schema = schema_name(session, scope)
         try:

@@ -258,10 +258,9 @@ class _Binder:
     # the function and its arguments -----------------------------------------------------------
     def function(self, call: exp.ModelAttribute, target: Target) -> tuple[Function, list[exp.Expr]]:
         method = call.expression
+        # the grammar parses every method as an anonymous function (model_call.py)
         if isinstance(method, exp.Anonymous):
             name, arguments = method.name, list(method.expressions)
-        elif isinstance(method, exp.Func):  # m!transform(a, b) parses as sqlglot's TRANSFORM
-            name, arguments = method.sql_name(), _func_arguments(method)
         else:
             raise InvalidValue(
                 f"Expected a function call after '!', got {method.sql('sqlgate')}",
@@ -387,18 +386,6 @@ def _star_qualifier(argument: exp.Expr) -> dict[str, exp.Expr] | None:
             k: argument.args[k].copy() for k in ("table", "db", "catalog") if argument.args.get(k)
         }
     return None
-
-
-def _func_arguments(function: exp.Func) -> list[exp.Expr]:
-    """A parsed function's arguments in the order they were written."""
-    arguments: list[exp.Expr] = []
-    for key in function.arg_types:
-        value = function.args.get(key)
-        if isinstance(value, list):
-            arguments.extend(v for v in value if isinstance(v, exp.Expr))
-        elif isinstance(value, exp.Expr):
-            arguments.append(value)
-    return arguments
 
 
 def _function(data: dict[str, t.Any]) -> Function:

@@ -24,7 +24,7 @@ from sqlgate.gateway.parameters import SessionParameters
 from sqlgate.gateway.result import Result
 from sqlgate.gateway.warehouse import quote
 
-# DuckDB error texts -> Snowflake's error shapes for plain SQL.
+# Snowflake's column names for the row counts DML returns.
 _DML_COUNT_COLUMN = {
     exp.Insert: "number of rows inserted",
     exp.Update: "number of rows updated",
@@ -169,9 +169,11 @@ def _ddl_status(tree: exp.Expr) -> str:
 
 
 def translate_duckdb_error(error: duckdb.Error) -> SqlgateError:
+    """DuckDB's error as the QueryError users see; unknown or duplicate objects are reported as
+    Snowflake reports them, as compilation errors."""
     message = str(error).split("\n")[0]
-    if isinstance(error, duckdb.CatalogException) and "does not exist" in message:
-        return QueryError(f"SQL compilation error: {message}")
-    if isinstance(error, duckdb.CatalogException) and "already exists" in message:
+    if isinstance(error, duckdb.CatalogException) and (
+        "does not exist" in message or "already exists" in message
+    ):
         return QueryError(f"SQL compilation error: {message}")
     return QueryError(message)

@@ -10,13 +10,13 @@ store or arbitrary host files.
 
 from __future__ import annotations
 
-import hashlib
-import re
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import duckdb
+
+from sqlgate.filenames import safe_stem
 
 Cursor = duckdb.DuckDBPyConnection
 
@@ -70,10 +70,7 @@ class Warehouse:
     @staticmethod
     def file_name(database: str) -> str:
         """A safe file name for a database name (which may be any quoted identifier)."""
-        stem = re.sub(r"[^A-Za-z0-9_]", "_", database)[:64] or "DB"
-        if stem != database:  # keep distinct names distinct after replacing characters
-            stem += "-" + hashlib.sha256(database.encode()).hexdigest()[:8]
-        return f"{stem}.duckdb"
+        return f"{safe_stem(database, empty='DB')}.duckdb"
 
     def attach(self, database: str, file: str) -> None:
         target = ":memory:" if self.directory is None else str(self.directory / file)

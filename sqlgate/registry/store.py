@@ -13,25 +13,21 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import secrets
 import shutil
 from pathlib import Path
 from types import TracebackType
 
 from sqlgate.errors import InvalidValue
+from sqlgate.filenames import safe_stem
 from sqlgate.registry.manifest import MANIFEST_FILE, FileEntry, InvalidManifest, Manifest, load
 
 _CHUNK = 1 << 20
 
 
 def safe_part(name: str) -> str:
-    """One path component for any identifier: no separators, no '..', distinct names stay
-    distinct (a short hash marks names whose characters were replaced)."""
-    stem = re.sub(r"[^A-Za-z0-9_]", "_", name)[:64] or "_"
-    if stem != name:
-        stem += "-" + hashlib.sha256(name.encode()).hexdigest()[:8]
-    return stem
+    """One path component for any identifier (see filenames.safe_stem)."""
+    return safe_stem(name)
 
 
 def artifact_path(database: str, schema: str, model: str, version: str) -> str:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from sqlgate.registry.flavors.tabular import matrix
 from sqlgate.registry.manifest import Function, Manifest
 
 NAME = "sklearn"
@@ -61,19 +62,8 @@ def call(model: Any, function: Function, inputs: pa.Table) -> object:
 def features(model: Any, function: Function, inputs: pa.Table) -> np.ndarray | pd.DataFrame:
     """A 2-D array of the inputs; a DataFrame only where the estimator was fitted with feature
     names (otherwise the array is cheaper and scikit-learn would warn about names)."""
-    matrix = _matrix(inputs)
+    array = matrix(inputs)
     names = getattr(model, "feature_names_in_", None)
     if names is None:
-        return matrix
-    return pd.DataFrame(matrix, columns=list(names), copy=False)
-
-
-def _matrix(inputs: pa.Table) -> np.ndarray:
-    """The inputs as one column-major 2-D array (the dtype np.column_stack would give): each
-    column is then one contiguous copy, where a row-major fill writes with a stride and takes
-    several times longer, and scikit-learn's estimators run as fast or faster on it."""
-    columns = [column.to_numpy(zero_copy_only=False) for column in inputs.columns]
-    matrix = np.empty((inputs.num_rows, len(columns)), dtype=np.result_type(*columns), order="F")
-    for i, column in enumerate(columns):
-        matrix[:, i] = column
-    return matrix
+        return array
+    return pd.DataFrame(array, columns=list(names), copy=False)

@@ -1,4 +1,4 @@
-"""Inputs for gradient-boosting libraries, shared by the XGBoost and LightGBM flavors."""
+"""Model inputs as arrays, shared by the scikit-learn, XGBoost and LightGBM flavors."""
 
 from __future__ import annotations
 
@@ -10,8 +10,15 @@ import pyarrow as pa
 
 
 def matrix(inputs: pa.Table) -> np.ndarray:
-    """The inputs as one 2-D array, columns in signature order."""
-    return np.column_stack([column.to_numpy(zero_copy_only=False) for column in inputs.columns])
+    """The inputs as one column-major 2-D array, columns in signature order (the dtype
+    np.column_stack would give): each column is then one contiguous copy, where a row-major fill
+    writes with a stride and takes several times longer, and the estimators run as fast or
+    faster on it."""
+    columns = [column.to_numpy(zero_copy_only=False) for column in inputs.columns]
+    result = np.empty((inputs.num_rows, len(columns)), dtype=np.result_type(*columns), order="F")
+    for i, column in enumerate(columns):
+        result[:, i] = column
+    return result
 
 
 def features(model: Any, inputs: pa.Table) -> np.ndarray | pd.DataFrame:
