@@ -80,7 +80,7 @@ def main() -> None:
         (projection_path.Plan, "run", "run"),
         (batch.BatchCaller, "_checked", "input checks"),
         (batch.BatchCaller, "_call", "model call"),
-        (sklearn_flavor, "_matrix", "feature matrix"),
+        (sklearn_flavor, "matrix", "feature matrix"),
         (loaded, "to_arrow", "outputs to Arrow"),
         (projection_path._Scorer, "__call__", "score batch"),
     ):

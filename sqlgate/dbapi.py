@@ -7,6 +7,7 @@ session, as snowflake-ml-python takes a Snowpark session.
 from __future__ import annotations
 
 import datetime as dt
+import typing as t
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -191,9 +192,32 @@ def connect(
     database: str | None = None,
     schema: str | None = None,
     role: str | None = None,
+    url: str | None = None,
+    user: str | None = None,
+    token: str | None = None,
+    password: str | None = None,
 ) -> Connection:
     """A connection to the data directory `home` ($SQLGATE_HOME or ~/.sqlgate by default;
-    ":memory:" for a throw-away one)."""
+    ":memory:" for a throw-away one), or with `url` to a `sqlgate serve` as `user` with a
+    programmatic access `token` (or `password`). Parameters are qmark (`?`) either way."""
+    if url is not None:
+        from sqlgate.remote import RemoteSession
+
+        if home is not None:
+            raise InterfaceError("Give a data directory or a url, not both")
+        try:
+            remote = RemoteSession(
+                url,
+                user,
+                token=token,
+                password=password,
+                role=role,
+                database=database,
+                schema=schema,
+            )
+        except errors.SqlgateError as e:
+            raise _wrap(e) from None
+        return Connection(t.cast(Session, remote))
     engine = engine_for(home if home is not None else default_home())
     kwargs: dict[str, Any] = {}
     if role:

@@ -222,3 +222,74 @@ def test_untyped_array_columns_are_refused_rather_than_misindexed(session) -> No
 def test_current_role_is_the_sessions(session) -> None:
     session.execute("CREATE ROLE analyst; USE ROLE analyst")
     assert one(session, "SELECT CURRENT_ROLE() AS r") == [{"R": "ANALYST"}]
+
+
+def test_show_objects_lists_tables_and_views_with_snowflake_columns(session) -> None:
+    session.execute(
+        "CREATE SCHEMA s; CREATE TABLE s.b (x INT); CREATE VIEW s.c AS SELECT 1 AS y;"
+        " CREATE TABLE s.a (x INT); CREATE TABLE public.other (x INT)"
+    )
+    rows = one(session, "SHOW OBJECTS IN SCHEMA s")
+    assert [(r["name"], r["kind"], r["schema_name"]) for r in rows] == [
+        ("A", "TABLE", "S"),
+        ("B", "TABLE", "S"),
+        ("C", "VIEW", "S"),
+    ]
+    assert {(r["is_dynamic"], r["is_iceberg"], r["owner"]) for r in rows} == {
+        ("N", "N", "ACCOUNTADMIN")
+    }
+    # dbt-snowflake pages through with LIMIT n FROM 'last name'; TERSE keeps five columns
+    terse = one(session, "SHOW TERSE OBJECTS IN sqlgate.s LIMIT 1 FROM 'A'")
+    assert terse == [
+        {
+            "created_on": None,
+            "name": "B",
+            "kind": "TABLE",
+            "database_name": "SQLGATE",
+            "schema_name": "S",
+        }
+    ]
+
+
+def test_transient_tables_are_ordinary_tables(session) -> None:
+    session.execute("CREATE OR REPLACE TRANSIENT TABLE t AS SELECT 1 AS x")
+    session.execute("CREATE OR REPLACE TRANSIENT TABLE t AS SELECT 2 AS x")
+    session.execute("CREATE TRANSIENT TABLE u (x INT)")
+    assert one(session, "SELECT x FROM t") == [{"X": 2}]
+    assert [r["kind"] for r in one(session, "SHOW OBJECTS")] == ["TABLE", "TABLE"]
+
+
+def test_query_tag_is_kept_as_given_and_unset_to_empty(session) -> None:
+    def tag() -> tuple:
+        row = one(session, "SHOW PARAMETERS LIKE 'query_tag' IN SESSION")[0]
+        return row["value"], row["level"]
+
+    assert tag() == ("", "")
+    session.execute("ALTER SESSION SET QUERY_TAG = 'nightly Build'")
+    assert tag() == ("nightly Build", "SESSION")
+    session.execute("ALTER SESSION UNSET QUERY_TAG")
+    assert tag() == ("", "")
+
+
+def test_an_engine_without_services_starts_no_threads_and_is_freed_without_a_gc_pass():
+    """Tests and embedders drop engines without closing them. Freed by reference counting, an
+    engine closes its DuckDB connections at once; left to a cyclic GC pass, that can happen in
+    a forked child (pexpect's pty.fork ran one in threading._after_fork), where it crashed."""
+    import gc
+    import threading
+    import weakref
+
+    from sqlgate.gateway.engine import Engine
+    from sqlgate.gateway.session import Session
+
+    before = set(threading.enumerate())
+    engine = Engine(None)
+    Session(engine).execute("CREATE DATABASE d; SELECT 1")
+    assert set(threading.enumerate()) == before  # nothing runs in the background
+    freed = weakref.ref(engine)
+    gc.disable()
+    try:
+        del engine
+        assert freed() is None
+    finally:
+        gc.enable()

@@ -694,9 +694,9 @@ def test_alter_session_and_show_parameters(session) -> None:
     assert shown() == ("MODEL_CALL_ON_ERROR", "ABORT", "RETURN_NULL", "SESSION")
     fails(
         session,
-        "ALTER SESSION SET MODEL_CALL_ON_ERROR = RETURN_NULL QUERY_TAG = 'x'",
+        "ALTER SESSION SET MODEL_CALL_ON_ERROR = RETURN_NULL TIMEZONE = 'UTC'",
         InvalidValue,
-        "Invalid parameter 'QUERY_TAG'",
+        "Invalid parameter 'TIMEZONE'",
         "line 1, column 53",
     )
     assert shown()[1] == "ABORT"  # nothing changed

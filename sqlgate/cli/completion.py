@@ -119,6 +119,8 @@ class SqlCompleter(Completer):
     def _read_names(self) -> Iterator[tuple[str, str]]:
         session = self.shell.session
         seen: set[str] = set()
+        if getattr(session, "catalog", None) is None:
+            return  # a remote session (sqlgate --url): keywords only
         for table, kind in CATALOG_OBJECTS:
             try:
                 rows = session.catalog.rows(f"SELECT DISTINCT name FROM {table}")

@@ -8,6 +8,7 @@ stopped by ON_ERROR_STOP. Later subcommands (`sqlgate serve`, ...) hang off the 
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -19,6 +20,7 @@ import typer
 from typer._click.exceptions import ClickException
 
 from sqlgate import __version__, dbapi
+from sqlgate.cli.images import images
 from sqlgate.cli.shell import Shell, check_variable
 from sqlgate.config import default_home
 from sqlgate.errors import SqlgateError
@@ -42,6 +44,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+app.add_typer(images, name="images")
 
 
 def _print_version(value: bool) -> None:
@@ -105,6 +110,18 @@ def sqlgate(
             help="Data directory (default $SQLGATE_HOME or ~/.sqlgate; ':memory:' for none).",
         ),
     ] = None,
+    url: Annotated[
+        str | None,
+        typer.Option(
+            "--url",
+            metavar="URL",
+            help="A `sqlgate serve` to connect to (e.g. http://127.0.0.1:8000) instead of a"
+            " data directory; credentials from --user and $SQLGATE_TOKEN or $SQLGATE_PASSWORD.",
+        ),
+    ] = None,
+    user: Annotated[
+        str | None, typer.Option("--user", "-U", metavar="USER", help="User for --url.")
+    ] = None,
     version: Annotated[
         bool,
         typer.Option(
@@ -114,6 +131,7 @@ def sqlgate(
 ) -> None:
     """Open the REPL, or run -c / -f / piped SQL."""
     if ctx.invoked_subcommand is not None:
+        ctx.obj = {"home": home}
         return  # a subcommand does its own work
     variables = parse_variables(variable or [])
     raise typer.Exit(
@@ -123,6 +141,8 @@ def sqlgate(
             variables=variables,
             output_format=output_format.value,
             home=home,
+            url=url,
+            user=user,
         )
     )
 
@@ -134,10 +154,20 @@ def run(
     variables: dict[str, str],
     output_format: str,
     home: str | None,
+    url: str | None = None,
+    user: str | None = None,
 ) -> int:
-    location = home if home is not None else str(default_home())
+    location = url or (home if home is not None else str(default_home()))
     try:
-        connection = dbapi.connect(location)
+        if url:  # secrets from the environment, never from the command line (ps shows it)
+            connection = dbapi.connect(
+                url=url,
+                user=user or os.environ.get("SQLGATE_USER"),
+                token=os.environ.get("SQLGATE_TOKEN"),
+                password=os.environ.get("SQLGATE_PASSWORD"),
+            )
+        else:
+            connection = dbapi.connect(location)
     except (SqlgateError, dbapi.Error) as e:
         typer.echo(f"sqlgate: error: {e}", err=True)  # e.g. another process holds the catalog
         return EXIT_BAD_DATA_DIRECTORY
@@ -157,7 +187,8 @@ def run(
     finally:
         shell.close()
         connection.close()
-        session.engine.close()  # checkpoint DuckDB files now rather than at interpreter exit
+        if not url:
+            session.engine.close()  # checkpoint DuckDB files now rather than at exit
 
 
 def _script(shell: Shell, text: str) -> int:
@@ -191,6 +222,34 @@ def _batch(shell: Shell, commands: list[str], files: list[str]) -> int:
         if shell.quit:
             break
     return status
+
+
+@app.command("serve")
+def serve(
+    home: Annotated[
+        str | None,
+        typer.Option("--home", metavar="PATH", help="Data directory (as for the REPL)."),
+    ] = None,
+    host: Annotated[
+        str,
+        typer.Option(help="Address to listen on; keep 127.0.0.1 unless a proxy fronts it."),
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    max_body_bytes: Annotated[
+        int, typer.Option(help="Largest request body accepted; larger ones get 413.")
+    ] = 16 * 1024 * 1024,
+) -> None:
+    """Serve the Snowflake connector protocol and SQL API v2 over HTTP on the data directory."""
+    from sqlgate.gateway.engine import engine_for
+    from sqlgate.server.app import serve as run_server
+
+    try:
+        engine = engine_for(home if home is not None else default_home())
+    except SqlgateError as e:
+        typer.echo(f"sqlgate: {e}", err=True)
+        raise typer.Exit(EXIT_BAD_DATA_DIRECTORY) from None
+    typer.echo(f"sqlgate: serving on http://{host}:{port} (docs at /docs)", err=True)
+    run_server(engine, host=host, port=port, max_body_bytes=max_body_bytes)
 
 
 def main(argv: list[str] | None = None) -> None:

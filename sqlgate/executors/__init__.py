@@ -9,7 +9,9 @@ from sqlgate.executors import (  # noqa: F401  (importing registers the executor
     network,
     privilege,
     role,
+    service,
     session,
+    user,
 )
 from sqlgate.executors.registry import EXECUTORS, executor_for, key_of
 

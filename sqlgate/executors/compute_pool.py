@@ -1,6 +1,8 @@
-"""Compute pools in the catalog. Pools become Ray capacity with the services issue; until then
-a pool is desired state only, and SHOW reports no running nodes (active_nodes = idle_nodes = 0)
-rather than pretending some exist."""
+"""Compute pools in the catalog, as capacity for services (gateway/services.py): a service
+instance takes one node of its pool, so active_nodes counts the instances running on Ray,
+num_services the pool's services and target_nodes what they want (within MIN/MAX_NODES). No
+idle nodes are ever kept: locally, Ray's node is the only node. SUSPEND suspends the pool's
+services and STOP ALL drops them; a pool with services cannot be dropped."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import typing as t
 
 from sqlglot import exp
 
-from sqlgate.errors import InvalidValue, ObjectExists, ObjectNotFound, Position
+from sqlgate.errors import InvalidValue, ObjectExists, ObjectInUse, ObjectNotFound, Position
 from sqlgate.executors.common import (
     DONE,
     already_exists,
@@ -183,13 +185,18 @@ def alter(node: AlterComputePool, session: Session) -> Result:
                 return Result.status(DONE)
             raise ObjectNotFound(KIND, name, session.where(node.this))
         changes: dict[str, t.Any] = {}
-        if action == "SUSPEND":
+        if action == "SUSPEND":  # suspends the pool's services too
             changes = {"state": "SUSPENDED"}
+            cur.execute(
+                "UPDATE services SET state = 'SUSPENDED', suspended_on = ? WHERE compute_pool = ?"
+                " AND state <> 'SUSPENDED'",
+                [now(), name],
+            )
         elif action == "RESUME":
             if pool["state"] == "SUSPENDED":
                 changes = {"state": "IDLE", "resumed_on": now()}
-        elif action == "STOP ALL":
-            pass  # no services or jobs run on pools yet; nothing to stop
+        elif action == "STOP ALL":  # drops the pool's services (reconciled below)
+            cur.execute("DELETE FROM services WHERE compute_pool = ?", [name])
         elif node.args.get("tags") is not None:
             changes = {"tags": tags_after(pool["tags"], node)}
         elif action == "SET":
@@ -205,6 +212,8 @@ def alter(node: AlterComputePool, session: Session) -> Result:
             cur.execute(
                 f"UPDATE compute_pools SET {assignments} WHERE name = ?", [*changes.values(), name]
             )
+    if action in ("SUSPEND", "STOP ALL") or "max_nodes" in changes:
+        session.engine.services.reconcile()  # Ray Serve follows the catalog
     return Result.status(DONE)
 
 
@@ -216,28 +225,63 @@ def drop(node: exp.Drop, session: Session) -> Result:
             if node.args.get("exists"):
                 return Result.status(skipped_drop(name))
             raise ObjectNotFound(KIND, name, session.where(target(node)))
+        using = session.catalog.rows(
+            "SELECT name FROM services WHERE compute_pool = ? ORDER BY name", [name], cur
+        )
+        if using:
+            raise ObjectInUse(
+                f"Compute pool {name} has services ({', '.join(r['name'] for r in using)});"
+                f" ALTER COMPUTE POOL {name} STOP ALL, or drop them, first",
+                session.where(target(node)),
+            )
         cur.execute("DELETE FROM compute_pools WHERE name = ?", [name])
         forget_grants(cur, "COMPUTE POOL", name)
     return Result.status(dropped(name))
 
 
+def _usage(session: Session) -> dict[str, tuple[int, int, int]]:
+    """pool -> (services, instances running, instances wanted): an instance takes a node."""
+    services = session.engine.services
+    rows = services.rows()
+    if not rows:
+        return {}
+    from sqlgate.executors import ray_serve
+
+    plans, states = services.plans(), ray_serve.states()
+    usage: dict[str, tuple[int, int, int]] = {}
+    for row in rows:
+        count, running, wanted = usage.get(row["compute_pool"], (0, 0, 0))
+        _, _, instances = services.status(row, plans, states)
+        target = row["min_instances"] if row["state"] == "RUNNING" else 0
+        usage[row["compute_pool"]] = (count + 1, running + instances, wanted + target)
+    return usage
+
+
 def _rows(session: Session) -> list[dict]:
     pools = session.catalog.rows("SELECT * FROM compute_pools")
+    usage = _usage(session)
     for pool in pools:
         suspended = pool["state"] == "SUSPENDED"
+        count, running, wanted = usage.get(pool["name"], (0, 0, 0))
+        if not suspended:
+            pool["state"] = "ACTIVE" if running else "IDLE"
         pool.update(
-            num_services=0,
+            num_services=count,
             num_jobs=0,
-            active_nodes=0,
+            active_nodes=running,
             idle_nodes=0,
-            target_nodes=0 if suspended else pool["min_nodes"],
+            target_nodes=0 if suspended else min(pool["max_nodes"], max(pool["min_nodes"], wanted)),
             is_exclusive=False,
             application=None,
             backup_instance_families=None,
             budget=None,
             error_code=None,
             status_message=(
-                "Compute pool is suspended" if suspended else "Compute pool is waiting for services"
+                "Compute pool is suspended"
+                if suspended
+                else f"{running} service instances running"
+                if running
+                else "Compute pool is waiting for services"
             ),
         )
     return pools

@@ -417,6 +417,40 @@ def show_views(node: exp.Show, session: Session) -> Result:
     return Result(table(SHOW_VIEWS_COLUMNS, show_filter(_relations(session, node, "VIEW"), node)))
 
 
+# Snowflake's SHOW OBJECTS columns; TERSE keeps the first five. Clients (dbt-snowflake lists
+# relations with it) read kind, is_dynamic and is_iceberg.
+SHOW_OBJECTS_COLUMNS = [
+    ("created_on", TIMESTAMP),
+    ("name", TEXT),
+    ("kind", TEXT),
+    ("database_name", TEXT),
+    ("schema_name", TEXT),
+    ("comment", TEXT),
+    ("cluster_by", TEXT),
+    ("rows", INT),
+    ("bytes", INT),
+    ("owner", TEXT),
+    ("retention_time", TEXT),
+    ("owner_role_type", TEXT),
+    ("is_hybrid", TEXT),
+    ("is_dynamic", TEXT),
+    ("is_iceberg", TEXT),
+]
+
+
+@executes(("SHOW", "OBJECTS"))
+def show_objects(node: exp.Show, session: Session) -> Result:
+    """Tables and views together (kind TABLE or VIEW), as SHOW TABLES and SHOW VIEWS list them."""
+    rows = [
+        {**row, "kind": kind, "owner_role_type": "ROLE" if row["owner"] else ""}
+        | {"is_hybrid": "N", "is_dynamic": "N", "is_iceberg": "N"}
+        for table_type, kind in (("BASE TABLE", "TABLE"), ("VIEW", "VIEW"))
+        for row in _relations(session, node, table_type)
+    ]
+    columns = SHOW_OBJECTS_COLUMNS[:5] if node.args.get("terse") else SHOW_OBJECTS_COLUMNS
+    return Result(table(columns, show_filter(rows, node)))
+
+
 @executes(("DESCRIBE", "TABLE"), ("DESCRIBE", "VIEW"))
 def describe_table(node: exp.Describe, session: Session) -> Result:
     name = qualified(session, node.this)

@@ -1,11 +1,12 @@
-"""Image repositories in the catalog: where the Docker executor will push the images it builds
-for model versions. Docker builds arrive with a later issue, so until then a repository is a
-catalog row that holds no images.
+"""Image repositories in the catalog: where the Docker executor (docker_build.py) puts the images
+it builds for model versions. There is no registry: a repository is a name prefix in the local
+Docker engine, and its images are those labelled with its repository_url.
 https://docs.snowflake.com/en/sql-reference/sql/create-image-repository"""
 
 from __future__ import annotations
 
 import typing as t
+from datetime import datetime
 
 from sqlglot import exp
 
@@ -23,7 +24,7 @@ from sqlgate.executors.schema_objects import (
     rows_in_scope,
 )
 from sqlgate.gateway.names import ObjectName, qualified
-from sqlgate.gateway.result import TEXT, TIMESTAMP, Result, table
+from sqlgate.gateway.result import INT, TEXT, TIMESTAMP, Result, table
 from sqlgate.grammar import options as opt
 from sqlgate.grammar.statements.image_repository import CreateImageRepository, ShowImages
 
@@ -56,6 +57,7 @@ IMAGE_COLUMNS = [
     ("tags", TEXT),
     ("digest", TEXT),
     ("image_path", TEXT),
+    ("size", INT),  # sqlgate's addition: bytes, as Docker reports the image's size
 ]
 
 
@@ -149,7 +151,49 @@ def show(node: exp.Show, session: Session) -> Result:
 
 @executes(ShowImages)
 def show_images(node: ShowImages, session: Session) -> Result:
-    _require(session, node.this)
-    # Images are built and pushed by the Docker executor, which arrives with a later issue;
-    # until then every repository is empty, and the table still has Snowflake's typed columns.
-    return Result(table(IMAGE_COLUMNS, []))
+    """One row per tag of each image the Docker engine holds for this repository; digest is the
+    local image id (images are never pushed, so they have no registry digest)."""
+    repository = _require(session, node.this)
+    url = repository_url(repository["database_name"], repository["schema_name"], repository["name"])
+    rows = []
+    for image in _docker_images(session, repository, url):
+        created = _docker_time(image.attrs["Created"])
+        for reference in image.tags:
+            path, _, tag = reference.rpartition(":")
+            rows.append(
+                {
+                    "created_on": created,
+                    "image_name": path.rsplit("/", 1)[-1],
+                    "tags": tag,
+                    "digest": image.id,
+                    "image_path": reference,
+                    "size": image.attrs["Size"],
+                }
+            )
+    rows.sort(key=lambda r: (r["image_name"], r["created_on"]))
+    return Result(table(IMAGE_COLUMNS, rows))
+
+
+def _docker_time(text: str) -> datetime:
+    """Docker's RFC 3339 time with nanoseconds ('2026-11-22T07:11:26.123456789Z') in UTC."""
+    whole, _, fraction = text.rstrip("Z").partition(".")
+    return datetime.fromisoformat(f"{whole}.{(fraction or '0')[:6]:0<6}+00:00")
+
+
+def _docker_images(session: Session, repository: dict, url: str) -> list:
+    """The engine's images of `url`; none when no engine answers and none were ever built."""
+    from sqlgate.executors.docker_build import LABEL_REPOSITORY
+    from sqlgate.images import docker_engine
+
+    try:
+        client = docker_engine.client()
+    except docker_engine.DockerUnavailable:
+        built = session.catalog.one(
+            "SELECT 1 FROM model_builds WHERE repository_database = ? AND repository_schema = ?"
+            " AND repository_name = ? AND status = 'DONE'",
+            [repository["database_name"], repository["schema_name"], repository["name"]],
+        )
+        if built is None:
+            return []
+        raise
+    return client.images.list(filters={"label": f"{LABEL_REPOSITORY}={url}"})

@@ -208,6 +208,14 @@ def resolve_version(
     raise _version_missing(name, label, known, session.where(wanted))
 
 
+def _refuse_if_served(
+    session: Session, cur: Cursor, name: ObjectName, version: str | None, at: Position | None
+) -> None:
+    from sqlgate.executors.service import refuse_if_served  # service.py imports this module
+
+    refuse_if_served(session, cur, name, version, at)
+
+
 # --- names ------------------------------------------------------------------------------------
 
 
@@ -395,6 +403,7 @@ def drop(node: exp.Drop, session: Session) -> Result:
             if node.args.get("exists"):
                 return Result.status(skipped_drop(name.name))
             raise ObjectNotFound(KIND, str(name), session.where(target(node)))
+        _refuse_if_served(session, cur, name, None, session.where(target(node)))
         _delete_model(session, cur, name, files)
     return Result.status(dropped(name.name))
 
@@ -504,6 +513,7 @@ def _add_version(a: _Alter) -> None:
 
 def _drop_version(a: _Alter) -> None:
     version = a.version(aliases=False)
+    _refuse_if_served(a.session, a.cur, a.name, version["name"], a.where("version"))
     if version["name"] == a.model["default_version"]:
         raise InvalidValue(
             f"Version {version['name']} is the default version of model {a.name} and cannot be "

@@ -111,6 +111,25 @@ class InCatalog:
 
 
 @dataclass(frozen=True)
+class InCatalogOnceMigrated(InCatalog):
+    """A catalog table another branch's migration adds (services): until it exists, no object
+    of the kind does; once it does, grants and privilege checks apply with no further change."""
+
+    def _present(self, session: Session, cur: Cursor | None) -> bool:
+        return bool(
+            session.catalog.rows(
+                "SELECT 1 AS x FROM duckdb_tables() WHERE table_name = ?", [self.table], cur
+            )
+        )
+
+    def find(self, session: Session, scope: str, key: Key, cur: Cursor | None) -> Found | None:
+        return super().find(session, scope, key, cur) if self._present(session, cur) else None
+
+    def owned_by(self, session: Session, scope: str, role: str) -> list[tuple[Key, Found]]:
+        return super().owned_by(session, scope, role) if self._present(session, None) else []
+
+
+@dataclass(frozen=True)
 class InWarehouse:
     """Tables and views live in the user-data warehouse; their owner is the database's owner
     (as SHOW TABLES reports it), so their ownership cannot move on its own."""
@@ -148,7 +167,7 @@ class TheAccount:
         return Found(None, None)
 
 
-Locator = InCatalog | InWarehouse | NotYetKnown | TheAccount
+Locator = InCatalog | InCatalogOnceMigrated | InWarehouse | NotYetKnown | TheAccount
 
 
 @dataclass(frozen=True)
@@ -204,7 +223,11 @@ SECURABLES: dict[str, Securable] = {
     "INTEGRATION": _INTEGRATION,
     "EXTERNAL ACCESS INTEGRATION": _INTEGRATION,
     "SERVICE": Securable(
-        "SERVICE", "Service", SCHEMA_OBJECT, ("OWNERSHIP", "USAGE", "MONITOR", "OPERATE", "ALL")
+        "SERVICE",
+        "Service",
+        SCHEMA_OBJECT,
+        ("OWNERSHIP", "USAGE", "MONITOR", "OPERATE", "ALL"),
+        InCatalogOnceMigrated("services"),
     ),
     "DATABASE": Securable(
         "DATABASE",
@@ -248,6 +271,7 @@ SECURABLES: dict[str, Securable] = {
             "CREATE COMPUTE POOL",
             "CREATE DATABASE",
             "CREATE ROLE",
+            "CREATE USER",
             "CREATE INTEGRATION",
             "BIND SERVICE ENDPOINT",
             "MANAGE GRANTS",

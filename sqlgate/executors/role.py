@@ -21,6 +21,7 @@ from sqlgate.executors.common import (
     skipped_drop,
 )
 from sqlgate.executors.registry import executes
+from sqlgate.gateway import access
 from sqlgate.gateway.engine import SYSTEM_ROLES
 from sqlgate.gateway.names import account_level, target
 from sqlgate.gateway.result import INT, TEXT, TIMESTAMP, Result, table
@@ -59,8 +60,10 @@ def require_role(session: Session, node: exp.Expr, cur: Cursor | None = None) ->
 
 def require_grantee(session: Session, kind: str, node: exp.Expr, cur: Cursor | None = None) -> str:
     if kind == "USER":
-        # Users arrive with the HTTP server; until then no user exists.
-        raise ObjectNotFound("User", account_level(node, "user"), session.where(node))
+        name = account_level(node, "user")
+        if session.catalog.one("SELECT 1 AS found FROM users WHERE name = ?", [name], cur) is None:
+            raise ObjectNotFound("User", name, session.where(node))
+        return name
     return require_role(session, node, cur)
 
 
@@ -187,7 +190,14 @@ def drop_role(node: exp.Drop, session: Session) -> Result:
 
 @executes(("USE", "ROLE"))
 def use_role(node: exp.Use, session: Session) -> Result:
-    session.role = require_role(session, node.this)
+    role = require_role(session, node.this)
+    if not access.may_use_role(session, role):
+        raise access.InsufficientPrivileges(
+            f"Requested role '{role}' is not assigned to the executing user. Specify another"
+            " role to activate.",
+            session.where(node.this),
+        )
+    session.role = role
     return Result.status(DONE)
 
 
@@ -204,10 +214,12 @@ def show_roles(node: exp.Show, session: Session) -> Result:
     roles = session.catalog.rows("SELECT * FROM roles")
     grants = session.catalog.rows("SELECT role_name, grantee_kind, grantee FROM role_grants")
     inherited = inherited_roles(session, session.role) - {session.role}
+    user = session.catalog.one("SELECT default_role FROM users WHERE name = ?", [session.user])
+    default = user["default_role"] if user else None
     for role in roles:
         name = role["name"]
         role.update(
-            is_default="N",  # a default role belongs to a user, and there are no users yet
+            is_default="Y" if name == default else "N",  # the current user's default role
             is_current="Y" if name == session.role else "N",
             is_inherited="Y" if name in inherited else "N",
             assigned_to_users=sum(

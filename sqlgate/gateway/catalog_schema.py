@@ -166,4 +166,99 @@ CREATE TABLE grants (
 );
 """
 
-MIGRATIONS: list[str] = [V1]
+# Image builds of model versions (executors/docker_build.py): one row per build, named as the
+# build's service (MODEL_BUILD_<id>); the log is kept here and in <home>/images/builds/<id>.log.
+MODEL_BUILDS = """
+CREATE TABLE model_builds (
+    id VARCHAR PRIMARY KEY,                   -- MODEL_BUILD_<8 hex>
+    database_name VARCHAR NOT NULL,           -- the model version built
+    schema_name VARCHAR NOT NULL,
+    model_name VARCHAR NOT NULL,
+    version_name VARCHAR NOT NULL,
+    repository_database VARCHAR NOT NULL,     -- the image repository it is built into
+    repository_schema VARCHAR NOT NULL,
+    repository_name VARCHAR NOT NULL,
+    image VARCHAR NOT NULL,                   -- Docker reference <repository>/<image>:<tag>
+    base_image VARCHAR NOT NULL,
+    external_access_integration VARCHAR,
+    status VARCHAR NOT NULL,                  -- BUILDING, DONE, FAILED
+    error VARCHAR,
+    log_path VARCHAR NOT NULL,
+    log VARCHAR NOT NULL DEFAULT '',
+    started_on TIMESTAMPTZ NOT NULL DEFAULT now(),
+    finished_on TIMESTAMPTZ
+);
+"""
+
+# Users and their programmatic access tokens (issue 5). Secrets are never stored: passwords as
+# scrypt hashes, token secrets as salted PBKDF2 hashes; a token is found by its public id.
+USERS = """
+CREATE TABLE users (
+    name VARCHAR PRIMARY KEY,
+    login_name VARCHAR NOT NULL UNIQUE,
+    display_name VARCHAR,
+    first_name VARCHAR,
+    middle_name VARCHAR,
+    last_name VARCHAR,
+    email VARCHAR,
+    password_hash VARCHAR,                    -- scrypt$n$r$p$salt$hash, NULL: no password
+    must_change_password BOOLEAN NOT NULL DEFAULT false,
+    disabled BOOLEAN NOT NULL DEFAULT false,
+    days_to_expiry INTEGER,
+    expires_at TIMESTAMPTZ,
+    default_role VARCHAR,
+    default_namespace VARCHAR,
+    default_warehouse VARCHAR,
+    type VARCHAR,
+    owner VARCHAR NOT NULL,
+    comment VARCHAR,
+    created_on TIMESTAMPTZ NOT NULL DEFAULT now(),
+    last_success_login TIMESTAMPTZ
+);
+CREATE TABLE user_tokens (
+    user_name VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    token_id VARCHAR NOT NULL UNIQUE,         -- public part of the secret, to find the row
+    secret_hash VARCHAR NOT NULL,             -- pbkdf2$iterations$salt$hash of the whole secret
+    role_restriction VARCHAR,
+    expires_at TIMESTAMPTZ NOT NULL,
+    comment VARCHAR,
+    created_by VARCHAR NOT NULL,
+    created_on TIMESTAMPTZ NOT NULL DEFAULT now(),
+    PRIMARY KEY (user_name, name)
+);
+"""
+
+# Model services (issue 4): the desired state of each service; Ray Serve holds the actual state
+# and the reconcile step (executors/ray_serve.py) brings one to the other.
+SERVICES = """
+CREATE TABLE services (
+    database_name VARCHAR NOT NULL,
+    schema_name VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    compute_pool VARCHAR NOT NULL,
+    model_database VARCHAR NOT NULL,
+    model_schema VARCHAR NOT NULL,
+    model_name VARCHAR NOT NULL,
+    version_ref VARCHAR NOT NULL,             -- as written: a version name or an alias to follow
+    version_name VARCHAR NOT NULL,            -- the version deployed (moves with the alias)
+    state VARCHAR NOT NULL,                   -- desired: RUNNING or SUSPENDED
+    min_instances INTEGER NOT NULL,
+    max_instances INTEGER NOT NULL,
+    gpu_requests INTEGER,
+    num_workers INTEGER,
+    max_batch_rows INTEGER,
+    ingress_enabled BOOLEAN NOT NULL,
+    auto_resume BOOLEAN NOT NULL,
+    auto_suspend_secs BIGINT NOT NULL,
+    owner VARCHAR NOT NULL,
+    comment VARCHAR,
+    created_on TIMESTAMPTZ NOT NULL DEFAULT now(),
+    updated_on TIMESTAMPTZ NOT NULL DEFAULT now(),
+    resumed_on TIMESTAMPTZ,
+    suspended_on TIMESTAMPTZ,
+    PRIMARY KEY (database_name, schema_name, name)
+);
+"""
+
+MIGRATIONS: list[str] = [V1, MODEL_BUILDS, USERS, SERVICES]

@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 from sqlgate.config import MEMORY
+from sqlgate.gateway import identity
 from sqlgate.gateway.catalog import Catalog
 from sqlgate.gateway.model_udfs import ModelUdfs
 from sqlgate.gateway.warehouse import Warehouse
@@ -44,6 +45,12 @@ class Engine:
         # models called from queries, loaded once per version and shared by every session
         self.model_cache = ModelCache()
         self.model_udfs = ModelUdfs(self.warehouse, self.model_cache)
+        # model services on Ray Serve: desired state in the catalog, brought up by reconcile()
+        from sqlgate.gateway.services import Services  # via executors, which import this module
+
+        self.services = Services(self)
+        # where `sqlgate serve` listens (host:port), for SHOW ENDPOINTS' ingress_url
+        self.http_address: str | None = None
         self._bootstrap()
         self.reconcile()
 
@@ -69,6 +76,7 @@ class Engine:
                     "INSERT INTO schemas (database_name, name, owner) VALUES (?, ?, ?)",
                     [DEFAULT_DATABASE, DEFAULT_SCHEMA, ADMIN_ROLE],
                 )
+            identity.bootstrap_admin(cur, ADMIN_ROLE)
 
     def reconcile(self) -> None:
         """Bring the warehouse to what the catalog says: every database attached, every schema."""
@@ -76,8 +84,13 @@ class Engine:
             self.warehouse.attach(db["name"], db["file"])
         for schema in self.catalog.rows("SELECT database_name, name FROM schemas"):
             self.warehouse.create_schema(schema["database_name"], schema["name"])
+        # services that should run: re-attach to or re-create them (Ray takes a while to start,
+        # so in the background; their status says PENDING until they are up)
+        if self.services.needs_ray():
+            self.services.reconcile_in_background()
 
     def close(self) -> None:
+        self.services.close()
         self.warehouse.close()
         self.model_cache.clear()
         self.catalog.close()

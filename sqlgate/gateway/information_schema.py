@@ -21,6 +21,7 @@ from sqlglot import exp
 
 from sqlgate.errors import ObjectNotFound, UnsupportedStatement
 from sqlgate.executors.model import MODEL_TYPE, all_aliases, to_json
+from sqlgate.gateway import access
 from sqlgate.gateway.names import ident
 from sqlgate.gateway.result import TEXT, TIMESTAMP
 
@@ -98,6 +99,8 @@ def model_versions(session: Session, database: str) -> pa.Table:
     )
     rows = []
     for (schema, model), group in groupby(versions, lambda v: (v["schema_name"], v["model_name"])):
+        if not access.has_privilege(session, "MODEL", (database, schema, model), ("USAGE", "READ")):
+            continue  # "only objects visible to the current role"
         in_model = list(group)
         user_aliases = {
             a["alias"]: a["version_name"]

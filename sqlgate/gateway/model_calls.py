@@ -19,6 +19,7 @@ the UDFs, feeding the model batches far larger than DuckDB's vectors.
 
 from __future__ import annotations
 
+import functools
 import json
 import typing as t
 from dataclasses import dataclass, field
@@ -35,7 +36,8 @@ from sqlgate.errors import (
     UnsupportedStatement,
 )
 from sqlgate.executors.model import function_row, get_model, resolve_version
-from sqlgate.gateway.model_udfs import PREFIX, ModelUdf, udf_name
+from sqlgate.gateway import access, service_calls
+from sqlgate.gateway.model_udfs import PREFIX, ModelUdf, ServiceRoute, udf_name
 from sqlgate.gateway.names import ObjectName, ident, qualified
 from sqlgate.gateway.parameters import MODEL_CALL_ON_ERROR
 from sqlgate.grammar.statements.model_call import ModelVersion
@@ -84,6 +86,7 @@ class Rewritten:
 
 def rewrite(tree: exp.Expr, session: Session) -> Rewritten:
     """`tree` with every model call replaced by its UDF (a copy, if there was anything to do)."""
+    tree = service_calls.expand(tree, session)  # service functions become model calls
     for function in tree.find_all(exp.Anonymous):
         if function.name.lower().startswith(PREFIX):
             raise SqlgateError(f"Function {function.name.upper()} is not available in sqlgate SQL")
@@ -176,7 +179,7 @@ class _Binder:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.on_error = session.parameters.get(MODEL_CALL_ON_ERROR.name)
-        self.targets: dict[tuple[ObjectName, str | None], Target] = {}
+        self.targets: dict[tuple[ObjectName, str | None, ObjectName | None], Target] = {}
         self.calls: list[BoundCall] = []
 
     def where(self, node: exp.Expr | None) -> Position | None:
@@ -220,9 +223,10 @@ class _Binder:
         return self.resolved(self.model_name(node, node), node.args.get("model_version"), node)
 
     def resolved(self, name: ObjectName, version: exp.Expr | None, call: exp.Expr) -> Target:
-        key = (name, ident(version) if version is not None else None)
+        service = call.meta.get(service_calls.SERVICE_META)
+        key = (name, ident(version) if version is not None else None, service)
         if key not in self.targets:
-            self.targets[key] = self.resolve(name, version, call)
+            self.targets[key] = self.resolve(name, version, call, service)
         return self.targets[key]
 
     def model_name(self, node: exp.Expr, call: exp.Expr) -> ObjectName:
@@ -238,10 +242,27 @@ class _Binder:
         )
         return qualified(self.session, table)
 
-    def resolve(self, name: ObjectName, version: exp.Expr | None, call: exp.Expr) -> Target:
+    def resolve(
+        self,
+        name: ObjectName,
+        version: exp.Expr | None,
+        call: exp.Expr,
+        service: ObjectName | None = None,
+    ) -> Target:
+        if service is not None:
+            # a service function is the service's to grant (USAGE on it), as in Snowflake: its
+            # callers need nothing on the model the service hosts
+            held = (service.database, service.schema, service.name)
+            access.require_action(self.session, "call service", held, call)
         model = get_model(self.session, name)
         if model is None:
             raise ObjectNotFound("Model", str(name), self.where(call))
+        if service is None:
+            # checked against the resolved model, whichever way it was named (m!f, MODEL(m, v),
+            # WITH ... AS MODEL, an alias): none of them reaches a model the role cannot USE.
+            # Where m!f runs (here or in a service hosting the version) changes nothing.
+            key = (name.database, name.schema, name.name)
+            access.require_model(self.session, key, "call", call)
         try:
             row = resolve_version(self.session, name, model, version)
         except SqlgateError as e:
@@ -310,17 +331,28 @@ class _Binder:
     def udf(self, call: exp.Expr, target: Target, function: Function) -> ModelUdf:
         engine = self.session.engine
         directory = store.resolve(engine.models_dir, target.artifact)
-        try:  # load now: a model that cannot load fails here, with the call's position
-            engine.model_cache.get(directory, target.label)
-        except SqlgateError as e:
-            raise e.at(self.where(call)) from None
+        # a service function names its service; m!f goes to a service hosting the version
+        service = call.meta.get(service_calls.SERVICE_META) or engine.services.route(
+            target.model, target.version
+        )
+        route = None
+        if service is not None:
+            route = ServiceRoute(str(service), functools.partial(engine.services.call, service))
+        else:
+            try:  # load now: a model that cannot load fails here, with the call's position
+                engine.model_cache.get(directory, target.label)
+            except SqlgateError as e:
+                raise e.at(self.where(call)) from None
         udf = ModelUdf(
-            name=udf_name(target.artifact, target.label, function.name, self.on_error),
+            name=udf_name(
+                target.artifact, target.label, function.name, self.on_error, route and route.service
+            ),
             directory=directory,
             label=target.label,
             function=function,
             signature=target.signatures[function.name.upper()],
             on_error=self.on_error,
+            service=route,
         )
         engine.model_udfs.ensure(udf)
         return udf

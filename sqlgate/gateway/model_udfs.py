@@ -21,8 +21,8 @@ import inspect
 import re
 import threading
 import typing as t
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
@@ -74,6 +74,15 @@ _RESULT_TYPES = {
 
 
 @dataclass(frozen=True)
+class ServiceRoute:
+    """Calls of a UDF go to this service (gateway/services.py) instead of a model loaded here."""
+
+    service: str  # DB.SCHEMA.NAME
+    # (function, MODEL_CALL_ON_ERROR, inputs) -> the STRUCT array BatchCaller would give
+    call: Callable[[str, str, pa.Table], pa.Array] = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class ModelUdf:
     """What a registered UDF runs: for error messages, and for the projection path
     (projection_path.py), which calls the model itself without going through DuckDB."""
@@ -84,16 +93,39 @@ class ModelUdf:
     function: Function
     signature: str  # "PREDICT(A FLOAT, B FLOAT) RETURN OBJECT"
     on_error: str
+    service: ServiceRoute | None = None
+
+
+def make_caller(
+    udf: ModelUdf, cache: ModelCache
+) -> Callable[[Sequence[pa.Array | pa.ChunkedArray]], pa.Array]:
+    """What scores one batch of a UDF's argument columns: the model loaded in this process
+    (through BatchCaller), or the service that hosts the version (the replica runs the same
+    BatchCaller, so checks, MODEL_CALL_ON_ERROR and the ERROR field behave alike)."""
+    route = udf.service
+    if route is not None:
+        names = [c.name for c in udf.function.inputs]
+        name = udf.function.name
+
+        def remote(columns: Sequence[pa.Array | pa.ChunkedArray]) -> pa.Array:
+            return route.call(name, udf.on_error, pa.Table.from_arrays(list(columns), names))
+
+        return remote
+    caller = BatchCaller(udf.function, on_error=udf.on_error)
+    directory, label = udf.directory, udf.label
+
+    def local(columns: Sequence[pa.Array | pa.ChunkedArray]) -> pa.Array:
+        # loaded before the query started; a reload happens only if evicted meanwhile
+        return caller(cache.get(directory, label), columns)
+
+    return local
 
 
 class _Callable:
     """The Python function DuckDB calls with one vector of arguments."""
 
     def __init__(self, udf: ModelUdf, cache: ModelCache) -> None:
-        self._cache = cache
-        self._directory = udf.directory
-        self._label = udf.label
-        self._caller = BatchCaller(udf.function, on_error=udf.on_error)
+        self._caller = make_caller(udf, cache)
         # DuckDB counts parameters with inspect.signature, which sees only *columns
         self.__signature__ = inspect.Signature(
             [
@@ -102,14 +134,14 @@ class _Callable:
             ]
         )
 
-    def __call__(self, *columns: pa.ChunkedArray) -> pa.StructArray:
-        # loaded before the query started; a reload happens only if evicted meanwhile
-        model = self._cache.get(self._directory, self._label)
-        return self._caller(model, columns)
+    def __call__(self, *columns: pa.ChunkedArray) -> pa.Array:
+        return self._caller(columns)
 
 
-def udf_name(artifact: str, label: str, function: str, on_error: str) -> str:
-    key = "\0".join((artifact, label, function.upper(), on_error))
+def udf_name(
+    artifact: str, label: str, function: str, on_error: str, service: str | None = None
+) -> str:
+    key = "\0".join((artifact, label, function.upper(), on_error, *([service] if service else [])))
     return PREFIX + hashlib.sha256(key.encode()).hexdigest()[:20]
 
 

@@ -28,7 +28,7 @@ from sqlgate.runtime.batch import ABORT, ON_ERROR_VALUES, RETURN_NULL
 class Parameter:
     name: str
     default: str
-    values: tuple[str, ...]  # the values it accepts, upper case
+    values: tuple[str, ...]  # the values it accepts, upper case; () for any text, kept as given
     description: str
 
 
@@ -39,7 +39,15 @@ MODEL_CALL_ON_ERROR = Parameter(
     f"What a model call does with a row it cannot score: {RETURN_NULL} returns NULL outputs"
     f" with the message in the ERROR field; {ABORT} fails the query.",
 )
-PARAMETERS: dict[str, Parameter] = {p.name: p for p in (MODEL_CALL_ON_ERROR,)}
+# Snowflake's label for the session's queries, which clients set (dbt-snowflake's `query_tag`
+# config runs ALTER SESSION SET QUERY_TAG around a model); sqlgate keeps and shows it.
+QUERY_TAG = Parameter(
+    "QUERY_TAG",
+    "",
+    (),
+    "A label for the session's queries (as clients such as dbt set it); kept and shown only.",
+)
+PARAMETERS: dict[str, Parameter] = {p.name: p for p in (MODEL_CALL_ON_ERROR, QUERY_TAG)}
 
 
 def parameter(name: str, position: Position | None = None) -> Parameter:
@@ -67,6 +75,9 @@ class SessionParameters:
 
     def set(self, name: str, value: object, position: Position | None = None) -> None:
         found = parameter(name, position)
+        if not found.values:
+            self._values[found.name] = str(value)
+            return
         text = str(value).upper()
         if text not in found.values:
             expected = " or ".join(found.values)

@@ -43,7 +43,19 @@ FORBIDDEN_FUNCTIONS = {
     "DUCKDB_SECRETS",
     "DUCKDB_SETTINGS",
     "GETENV",
+    # runs SQL text, so it would bypass the statement allow-list
+    "QUERY",
+    "QUERY_TABLE",
+    "JSON_EXECUTE_SERIALIZED_SQL",
+    # settings, secrets and host paths of the instance
+    "CURRENT_SETTING",
+    "WHICH_SECRET",
+    "SNIFF_CSV",
+    "SQL_AUTO_COMPLETE",
 }
+# Whole families: file readers and scanners, and DuckDB's introspection of itself (data file
+# paths, extensions, settings), none of which Snowflake SQL has.
+FORBIDDEN_PREFIXES = ("READ_", "PARQUET_", "ICEBERG_", "DELTA_", "ST_READ", "DUCKDB_", "PRAGMA_")
 
 
 def is_plain(tree: exp.Expr) -> bool:
@@ -60,7 +72,7 @@ def is_plain(tree: exp.Expr) -> bool:
 SEMI_STRUCTURED = {exp.DataType.Type.VARIANT, exp.DataType.Type.OBJECT}
 
 
-def _snowflake_semantics(node: exp.Expr, role: str) -> exp.Expr:
+def _snowflake_semantics(node: exp.Expr, role: str) -> exp.Expr | None:
     """Rewrite what DuckDB would answer differently from Snowflake."""
     if isinstance(node, exp.DataType) and not node.expressions:
         if node.this in SEMI_STRUCTURED:
@@ -79,8 +91,17 @@ def _snowflake_semantics(node: exp.Expr, role: str) -> exp.Expr:
         # Snowflake's `v:name::VARCHAR` is the string itself, not its JSON text ("x" with quotes)
         extract = node.this
         return exp.JSONExtractScalar(this=extract.this, expression=extract.expression)
+    if isinstance(node, exp.TransientProperty):
+        # TRANSIENT only drops Snowflake's Fail-safe period, which sqlgate never keeps: a
+        # transient table is an ordinary table (dbt-snowflake creates its tables transient)
+        return None
     if isinstance(node, exp.CurrentRole):
         return exp.Literal.string(role)
+    if isinstance(node, exp.CurrentVersion):
+        # Snowflake answers its own version (clients parse it as dotted numbers), not DuckDB's
+        from sqlgate import __version__
+
+        return exp.Literal.string(__version__)
     return node
 
 
@@ -92,7 +113,7 @@ def to_duckdb(tree: exp.Expr, role: str) -> str:
             raise SqlgateError("Internal error: a model call reached SQL generation unresolved")
         if isinstance(node, exp.Func):
             name = (node.name if isinstance(node, exp.Anonymous) else node.sql_name()).upper()
-            if name in FORBIDDEN_FUNCTIONS:
+            if name in FORBIDDEN_FUNCTIONS or name.startswith(FORBIDDEN_PREFIXES):
                 raise SqlgateError(f"Function {name} is not available in sqlgate SQL")
         if isinstance(node, exp.Table) and isinstance(node.this, exp.Literal):
             raise SqlgateError("Querying a file path is not available in sqlgate SQL")

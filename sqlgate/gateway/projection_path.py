@@ -38,8 +38,8 @@ from sqlglot import exp
 
 from sqlgate.errors import QueryError, SqlgateError
 from sqlgate.gateway import plain_sql
-from sqlgate.gateway.model_udfs import ModelUdf, parameter_type
-from sqlgate.runtime.batch import BatchCaller, result_fields
+from sqlgate.gateway.model_udfs import ModelUdf, make_caller, parameter_type
+from sqlgate.runtime.batch import result_fields
 from sqlgate.runtime.cache import ModelCache
 from sqlgate.runtime.parallel import ordered_map, single_threaded_blas
 
@@ -173,9 +173,8 @@ class _Scorer:
         self.plan = plan
         self.replaced = replaced
         self.expected = expected
-        # loaded when the query was rewritten; a reload happens only if evicted since
-        self.models = [cache.get(c.udf.directory, c.udf.label) for c in plan.calls]
-        self.callers = [BatchCaller(c.udf.function, on_error=c.udf.on_error) for c in plan.calls]
+        # models were loaded when the query was rewritten; services are called through Ray
+        self.callers = [make_caller(c.udf, cache) for c in plan.calls]
 
     def __call__(self, batch: pa.RecordBatch) -> pa.RecordBatch:
         try:
@@ -189,8 +188,8 @@ class _Scorer:
         width = len(self.expected)
         arguments = [batch.column(width + i) for i in range(self.plan.arguments)]
         results = [
-            caller(model, [arguments[i] for i in call.arguments])
-            for call, caller, model in zip(self.plan.calls, self.callers, self.models, strict=True)
+            caller([arguments[i] for i in call.arguments])
+            for call, caller in zip(self.plan.calls, self.callers, strict=True)
         ]
         columns = []
         for position in range(len(self.expected)):

@@ -16,8 +16,16 @@ from sqlgate.errors import (
     SqlgateError,
     UnsupportedStatement,
 )
-from sqlgate.gateway import information_schema, model_calls, plain_sql, projection_path, script
+from sqlgate.gateway import (
+    access,
+    information_schema,
+    model_calls,
+    plain_sql,
+    projection_path,
+    script,
+)
 from sqlgate.gateway.engine import ADMIN_ROLE, DEFAULT_DATABASE, DEFAULT_SCHEMA, Engine
+from sqlgate.gateway.identity import ADMIN_USER
 from sqlgate.gateway.model_udfs import translate_error
 from sqlgate.gateway.names import ident
 from sqlgate.gateway.parameters import SessionParameters
@@ -39,6 +47,8 @@ class Session:
         engine: Engine,
         *,
         role: str = ADMIN_ROLE,
+        user: str = ADMIN_USER,
+        role_restriction: str | None = None,
         database: str | None = DEFAULT_DATABASE,
         schema: str | None = DEFAULT_SCHEMA,
     ) -> None:
@@ -46,6 +56,10 @@ class Session:
         self.catalog = engine.catalog
         self.warehouse = engine.warehouse
         self.role = role
+        # who is connected; `role_restriction` is a token's ROLE_RESTRICTION (USE ROLE is
+        # limited to it)
+        self.user = user
+        self.role_restriction = role_restriction
         self.database = database
         self.schema = schema
         self.parameters = SessionParameters()
@@ -75,8 +89,12 @@ class Session:
     def run_tree(self, tree: exp.Expr, params: Sequence[Any] | None = None) -> Result:
         executor = executors.executor_for(tree)
         if executor is not None:
-            return executor(tree, self)
+            access.check(tree, self)
+            result = executor(tree, self)
+            result.table = access.visible_rows(tree, self, result.table)  # SHOW: what it sees
+            return result
         if plain_sql.is_plain(tree):
+            access.check_plain(tree, self)
             return self._run_plain(tree, params)
         words = (
             " ".join(tree.sql("sqlgate").split()[:3])
@@ -109,6 +127,8 @@ class Session:
             else:
                 table = relation.to_arrow_table()
         except duckdb.Error as e:
+            if isinstance(tree, exp.Commit | exp.Rollback) and "no transaction is active" in str(e):
+                return Result.status("Statement executed successfully.")  # Snowflake: a no-op
             about_model = translate_error(str(e), self.engine.model_udfs, rewritten.positions())
             raise about_model or translate_duckdb_error(e) from None
         finally:
@@ -152,6 +172,10 @@ class Session:
                 return self._statement.position(self._script, start)
         return None
 
+    def interrupt(self) -> None:
+        """Stop the statement running on this session's cursor (another thread calls this)."""
+        self._cursor.interrupt()
+
     def close(self) -> None:
         self._cursor.close()
 
@@ -168,10 +192,19 @@ def _ddl_status(tree: exp.Expr) -> str:
     return "Statement executed successfully."
 
 
+class Cancelled(SqlgateError):
+    """The statement was interrupted (a client's abort or cancel, or its timeout)."""
+
+    sqlstate = "57014"
+    errno = 604
+
+
 def translate_duckdb_error(error: duckdb.Error) -> SqlgateError:
     """DuckDB's error as the QueryError users see; unknown or duplicate objects are reported as
     Snowflake reports them, as compilation errors."""
     message = str(error).split("\n")[0]
+    if isinstance(error, duckdb.InterruptException):
+        return Cancelled("SQL execution canceled")
     if isinstance(error, duckdb.CatalogException) and (
         "does not exist" in message or "already exists" in message
     ):

@@ -25,7 +25,9 @@ from sqlgate.grammar.statements import (
     model_call,
     network,
     role,
+    service,
     session,
+    user,
 )
 
 MODULES: tuple[ModuleType, ...] = (
@@ -35,7 +37,9 @@ MODULES: tuple[ModuleType, ...] = (
     model_call,
     network,
     role,
+    service,
     session,
+    user,
 )
 
 
@@ -119,6 +123,15 @@ class SqlgateParser(SnowflakeParser):
 
     def _parse_column_ops(self, this: exp.Expr | None) -> exp.Expr | None:
         return model_call.parse_method_calls(self, this, super()._parse_column_ops)
+
+    def _parse_command(self) -> exp.Command:
+        if self._prev.text.upper() == "CALL":
+            index = self._index
+            call = service.parse_call(self)
+            if call is not None:
+                return t.cast(exp.Command, call)
+            self._retreat(index)
+        return super()._parse_command()
 
     def _parse_grant(self) -> exp.Expr:
         return role.parse_grant(self, super()._parse_grant)

@@ -30,8 +30,10 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,16 +43,18 @@ import pyarrow as pa
 from sqlglot import exp
 
 from sqlgate.errors import InvalidValue, ObjectNotFound, SqlgateError
+from sqlgate.gateway import access
 from sqlgate.gateway.names import ObjectName
 from sqlgate.gateway.result import Result
 from sqlgate.registry import signature as signatures_module
 from sqlgate.registry import store, version_dir
-from sqlgate.registry.manifest import Column
+from sqlgate.registry.manifest import Column, Function
 from sqlgate.registry.signature import ModelSignature
 from sqlgate.runtime.loaded import LoadedModel
 
 if TYPE_CHECKING:
     from sqlgate.dbapi import Connection
+    from sqlgate.executors.docker_build import BuiltImage
     from sqlgate.gateway.session import Session
 
 METRICS_KEY = "metric"  # seed 002's metadata:metric:accuracy
@@ -413,7 +417,9 @@ class Model:
             self.object_name.schema,
             self.object_name.name,
         )
-        row = self._registry._session.catalog.one(
+        session = self._registry._session
+        access.require_model(session, (database, schema, name), "call")
+        row = session.catalog.one(
             "SELECT tags FROM models WHERE database_name = ? AND schema_name = ? AND name = ?",
             [database, schema, name],
         )
@@ -496,7 +502,10 @@ class ModelVersion:
         """The version's catalog row: its signatures and files (SHOW lists function names
         only)."""
         name = self._model.object_name
-        row = self._registry._session.catalog.one(
+        # the same check SQL makes: USAGE reads signatures and runs the model, no more
+        session = self._registry._session
+        access.require_model(session, (name.database, name.schema, name.name), "call")
+        row = session.catalog.one(
             "SELECT functions, artifact FROM model_versions WHERE database_name = ?"
             " AND schema_name = ? AND model_name = ? AND name = ?",
             [name.database, name.schema, name.name, self.version_name],
@@ -578,44 +587,258 @@ class ModelVersion:
 
     def load(self, *, force: bool = False, options: Mapping[str, Any] | None = None) -> Any:
         """The Python model object, loaded from the registry's copy (`force` and `options` are
-        accepted for snowflake-ml compatibility: models always load in this process)."""
+        accepted for snowflake-ml compatibility: models always load in this process). Needs
+        OWNERSHIP or READ on the model: USAGE may run it, never take its artifacts."""
+        name = self._model.object_name
+        access.require_model(
+            self._registry._session, (name.database, name.schema, name.name), "read"
+        )
         return self._load().model
 
     def run(
-        self, X: pd.DataFrame | Any, *, function_name: str | None = None, **kwargs: Any
+        self,
+        X: pd.DataFrame | Any,
+        *,
+        function_name: str | None = None,
+        service_name: str | None = None,
+        **kwargs: Any,
     ) -> pd.DataFrame:
-        """Call a function of the version on `X` in this process: the result is `X` with the
-        function's output columns added. Columns are matched to the signature's inputs by name
-        (exactly, else ignoring case). `function_name` may be left out only when the version
-        has one function."""
+        """Call a function of the version on `X`: in this process, or with `service_name` on
+        that service (seed 000), through the path its SQL service functions take. The result is
+        `X` with the function's output columns added. Columns are matched to the signature's
+        inputs by name (exactly, else ignoring case). `function_name` may be left out only when
+        the version has one function."""
         unsupported = sorted(set(kwargs) - {"strict_input_validation"})
         if unsupported:
             raise InvalidValue(f"run() does not support {', '.join(unsupported)} in sqlgate")
-        loaded = self._load()
+        functions = [Function.from_catalog(f) for f in json.loads(self._catalog_row()["functions"])]
         if function_name is None:
-            if len(loaded.manifest.functions) != 1:
-                names = ", ".join(f.name.upper() for f in loaded.manifest.functions)
+            if len(functions) != 1:
+                names = ", ".join(f.name.upper() for f in functions)
                 raise InvalidValue(
                     f"{self._label} has several functions ({names}); pass function_name"
                 )
-            function = loaded.manifest.functions[0]
+            function = functions[0]
         else:
-            function = loaded.function(function_name)
+            found = [f for f in functions if f.name.upper() == function_name.upper()]
+            if not found:
+                names = ", ".join(f.name.upper() for f in functions)
+                raise InvalidValue(
+                    f"{self._label} has no function {function_name.upper()}; it has {names}"
+                )
+            function = found[0]
         frame = signatures_module.as_frame(X, "The data to run on")
         inputs = signatures_module.to_table(
             frame, function.inputs, f"{self._label} {function.name.upper()}"
         )
-        outputs = loaded.call(function.name, inputs)
+        if service_name is None:
+            outputs = self._load().call(function.name, inputs)
+        else:
+            outputs = self._run_on_service(service_name, function.name, inputs)
         result = frame.copy()
         for name, column in zip(outputs.column_names, outputs.columns, strict=True):
             result[name] = column.to_numpy(zero_copy_only=False)
         return result
+
+    # --- images ---------------------------------------------------------------------------------
+    def build_image(
+        self,
+        image_repo: str,
+        *,
+        external_access_integration: str | None = None,
+        instance_family: str | None = None,
+        progress: bool | Callable[[str], None] = True,
+    ) -> BuiltImage:
+        """Build this version's Docker image into the image repository `image_repo` ([db.]
+        [schema.]name, resolved like the model's own name) and return it; a no-op when the
+        image of the same content exists. `external_access_integration` lets the build fetch
+        what the host-resolved wheelhouse lacks from the package indexes it allows; without it
+        the build has no network. `progress` prints each step to stderr (or calls a callable).
+        """
+        from sqlgate.executors.docker_build import build_model_image
+
+        parts = [resolve_name(p, "image repository name") for p in _split_parts(image_repo)]
+        if len(parts) > 3:
+            raise InvalidValue(f"Invalid image repository name {image_repo!r}")
+        registry = self._registry
+        database, schema = registry.database_name, registry.schema_name
+        repository = ObjectName(*([database, schema][: 3 - len(parts)] + parts))
+        if callable(progress):
+            report = progress
+        elif progress:
+            report = _print_progress
+        else:
+            report = _quiet
+        return build_model_image(
+            registry._session,
+            self._model.object_name,
+            self.version_name,
+            repository,
+            external_access_integration=(
+                resolve_name(external_access_integration, "integration name")
+                if external_access_integration
+                else None
+            ),
+            instance_family=instance_family,
+            progress=report,
+        )
+
+    # --- services (seed 000: Model Serving) --------------------------------------------------
+    def _service(self, service_name: str) -> ObjectName:
+        registry = self._registry
+        parts = _split_parts(service_name)
+        if len(parts) > 3:
+            raise InvalidValue(f"Invalid service name {service_name!r}")
+        names = [resolve_name(p, "service name") for p in parts]
+        database = names[-3] if len(names) == 3 else registry.database_name
+        schema = names[-2] if len(names) >= 2 else registry.schema_name
+        return ObjectName(database, schema, names[-1])
+
+    def _describe_service(self, name: ObjectName) -> dict[str, Any] | None:
+        try:
+            rows = self._registry._sql(f"DESCRIBE SERVICE {_sql_name(name)}").table.to_pylist()
+        except ObjectNotFound:
+            return None
+        return rows[0] if rows else None
+
+    def _hosts_me(self, described: dict[str, Any]) -> bool:
+        spec = json.loads(described["spec"])
+        return spec["model"] == self.fully_qualified_model_name and (
+            spec["version"] == self.version_name or spec["version_ref"] == self.version_name
+        )
+
+    def create_service(
+        self,
+        *,
+        service_name: str,
+        service_compute_pool: str,
+        image_repo: str | None = None,
+        ingress_enabled: bool = False,
+        max_instances: int = 1,
+        gpu_requests: str | int | None = None,
+        num_workers: int | None = None,
+        max_batch_rows: int | None = None,
+        block: bool = True,
+        **kwargs: Any,
+    ) -> str:
+        """Deploy this version as a service (seed 000's `mv.create_service`): MIN_INSTANCES =
+        MAX_INSTANCES = `max_instances`, GPUs from `gpu_requests` (an error for CPU-only
+        flavors), workers per instance 2 x CPUs + 1 (CPU) or 1 (GPU) unless `num_workers`.
+        Idempotent: a service of that name hosting this version is left as it is. With `block`
+        (the default) it returns once the service answers. `image_repo`, the build options and
+        `force_rebuild` are accepted for compatibility: services run on Ray workers with the
+        gateway's environment, so no image is built."""
+        accepted = {
+            "build_external_access_integration",
+            "build_external_access_integrations",
+            "image_build_compute_pool",
+            "force_rebuild",
+            "cpu_requests",
+            "memory_requests",
+        }
+        unknown = sorted(set(kwargs) - accepted)
+        if unknown:
+            raise InvalidValue(f"create_service() got unexpected arguments: {', '.join(unknown)}")
+        if not isinstance(max_instances, int) or max_instances < 1:
+            raise InvalidValue(f"max_instances must be a positive integer, got {max_instances!r}")
+        name = self._service(service_name)
+        pool = resolve_name(service_compute_pool, "compute pool name")
+        existing = self._describe_service(name)
+        if existing is not None:
+            if not self._hosts_me(existing):
+                raise InvalidValue(
+                    f"Service {name} already exists and hosts another model version"
+                    f" ({json.loads(existing['spec'])['model']} version"
+                    f" {json.loads(existing['spec'])['version']})"
+                )
+        else:
+            options = [f"MIN_INSTANCES = {max_instances}", f"MAX_INSTANCES = {max_instances}"]
+            if gpu_requests not in (None, "", 0, "0"):
+                try:
+                    gpus = int(str(gpu_requests))
+                except ValueError:
+                    raise InvalidValue(
+                        f"gpu_requests must be a number of GPUs, got {gpu_requests!r}"
+                    ) from None
+                options.append(f"GPU_REQUESTS = {gpus}")
+            if num_workers is not None:
+                options.append(f"NUM_WORKERS = {int(num_workers)}")
+            if max_batch_rows is not None:
+                options.append(f"MAX_BATCH_ROWS = {int(max_batch_rows)}")
+            options.append(f"INGRESS_ENABLED = {'TRUE' if ingress_enabled else 'FALSE'}")
+            self._registry._sql(
+                f"CREATE SERVICE IF NOT EXISTS {_sql_name(name)} IN COMPUTE POOL {quote(pool)}"
+                f" FOR MODEL {_sql_name(self._model.object_name)}"
+                f" VERSION {quote(self.version_name)} {' '.join(options)}"
+            )
+        if block:
+            self._wait_running(name)
+        return str(name)
+
+    def _wait_running(self, name: ObjectName) -> None:
+        from sqlgate.executors.ray_serve import START_TIMEOUT_S
+
+        status = (
+            self._registry._sql(
+                f"CALL SYSTEM$GET_SERVICE_STATUS({literal(str(name))}, {int(START_TIMEOUT_S)})"
+            )
+            .table.column(0)[0]
+            .as_py()
+        )
+        entries = json.loads(status)
+        if not any(e["status"] == "READY" for e in entries):
+            message = entries[0].get("message") if entries else ""
+            raise SqlgateError(f"Service {name} did not start: {entries[0]['status']}: {message}")
+
+    def list_services(self) -> pd.DataFrame:
+        """The services hosting this version: name, status, inference_endpoint."""
+        shown = self._registry._sql("SHOW SERVICES IN ACCOUNT").table.to_pylist()
+        rows = []
+        for service in shown:
+            name = ObjectName(service["database_name"], service["schema_name"], service["name"])
+            described = self._describe_service(name)
+            if described is None or not self._hosts_me(described):
+                continue
+            endpoints = self._registry._sql(f"SHOW ENDPOINTS IN SERVICE {_sql_name(name)}")
+            url = endpoints.table.column("ingress_url")[0].as_py()
+            rows.append({"name": str(name), "status": service["status"], "inference_endpoint": url})
+        return pd.DataFrame(rows, columns=["name", "status", "inference_endpoint"])
+
+    def delete_service(self, service_name: str) -> None:
+        name = self._service(service_name)
+        described = self._describe_service(name)
+        if described is None or not self._hosts_me(described):
+            raise InvalidValue(f"Service {name} does not host {self._label}")
+        self._registry._sql(f"DROP SERVICE {_sql_name(name)}")
+
+    def _run_on_service(self, service_name: str, function: str, inputs: pa.Table) -> pa.Table:
+        from sqlgate.runtime.batch import ABORT
+
+        name = self._service(service_name)
+        described = self._describe_service(name)
+        if described is None:
+            raise ObjectNotFound("Service", str(name))
+        if not self._hosts_me(described):
+            raise InvalidValue(f"Service {name} does not host {self._label}")
+        services = self._registry._session.engine.services
+        # ABORT: as run() in this process, a row the model fails on raises
+        struct = services.call(name, function, ABORT, inputs)
+        outputs = pa.Table.from_struct_array(struct)
+        return outputs.drop_columns([outputs.column_names[-1]])  # the ERROR field
 
     def __repr__(self) -> str:
         return (
             f"ModelVersion(model_name={self.fully_qualified_model_name!r},"
             f" version_name={self.version_name!r})"
         )
+
+
+def _print_progress(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def _quiet(message: str) -> None:
+    pass
 
 
 def _columns(specs: list[dict[str, str]]) -> list[Column]:

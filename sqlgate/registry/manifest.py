@@ -88,6 +88,16 @@ class Function:
     inputs: tuple[Column, ...]
     outputs: tuple[Column, ...]
 
+    @classmethod
+    def from_catalog(cls, data: dict[str, Any]) -> Function:
+        """One entry of the catalog's model_versions.functions (see functions_json)."""
+        return cls(
+            name=data["name"],
+            target_method=data["target_method"],
+            inputs=tuple(Column(c["name"], c["type"]) for c in data["inputs"]),
+            outputs=tuple(Column(c["name"], c["type"]) for c in data["outputs"]),
+        )
+
 
 @dataclass(frozen=True)
 class FileEntry:

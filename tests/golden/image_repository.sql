@@ -150,12 +150,12 @@ created_on | name | database_name | schema_name | repository_url | owner | owner
 query
 SHOW IMAGES IN IMAGE REPOSITORY my_inference_images
 ----
-created_on | image_name | tags | digest | image_path
+created_on | image_name | tags | digest | image_path | size
 
 query
 SHOW IMAGES IN IMAGE REPOSITORY ml_db.serving."Mixed_Case"
 ----
-created_on | image_name | tags | digest | image_path
+created_on | image_name | tags | digest | image_path | size
 
 statement error Image repository 'SQLGATE.PUBLIC.NOPE' does not exist or not authorized. (line 1, column 33)
 SHOW IMAGES IN IMAGE REPOSITORY nope

@@ -33,6 +33,7 @@ SHOW PARAMETERS
 ----
 key | value | default | level | description | type
 MODEL_CALL_ON_ERROR | RETURN_NULL | RETURN_NULL |  | What a model call does with a row it cannot score: RETURN_NULL returns NULL outputs with the message in the ERROR field; ABORT fails the query. | STRING
+QUERY_TAG |  |  |  | A label for the session's queries (as clients such as dbt set it); kept and shown only. | STRING
 
 statement ok
 ALTER SESSION SET MODEL_CALL_ON_ERROR = ABORT
@@ -54,6 +55,7 @@ SHOW PARAMETERS
 ----
 key | value | default | level | description | type
 MODEL_CALL_ON_ERROR | ABORT | RETURN_NULL | SESSION | What a model call does with a row it cannot score: RETURN_NULL returns NULL outputs with the message in the ERROR field; ABORT fails the query. | STRING
+QUERY_TAG |  |  |  | A label for the session's queries (as clients such as dbt set it); kept and shown only. | STRING
 
 statement ok
 ALTER SESSION UNSET MODEL_CALL_ON_ERROR
@@ -63,3 +65,4 @@ SHOW PARAMETERS
 ----
 key | value | default | level | description | type
 MODEL_CALL_ON_ERROR | RETURN_NULL | RETURN_NULL |  | What a model call does with a row it cannot score: RETURN_NULL returns NULL outputs with the message in the ERROR field; ABORT fails the query. | STRING
+QUERY_TAG |  |  |  | A label for the session's queries (as clients such as dbt set it); kept and shown only. | STRING

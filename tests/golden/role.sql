@@ -5,7 +5,7 @@ query
 SHOW ROLES
 ----
 created_on | name | is_default | is_current | is_inherited | assigned_to_users | granted_to_roles | granted_roles | owner | comment | owner_role_type
-<ts> | ACCOUNTADMIN | N | Y | N | 0 | 0 | 2 | ACCOUNTADMIN | NULL | ROLE
+<ts> | ACCOUNTADMIN | Y | Y | N | 1 | 0 | 2 | ACCOUNTADMIN | NULL | ROLE
 <ts> | PUBLIC | N | N | N | 0 | 0 | 0 | ACCOUNTADMIN | NULL | ROLE
 <ts> | SECURITYADMIN | N | N | Y | 0 | 1 | 1 | ACCOUNTADMIN | NULL | ROLE
 <ts> | SYSADMIN | N | N | Y | 0 | 1 | 0 | ACCOUNTADMIN | NULL | ROLE
@@ -30,7 +30,7 @@ query
 SHOW ROLES
 ----
 created_on | name | is_default | is_current | is_inherited | assigned_to_users | granted_to_roles | granted_roles | owner | comment | owner_role_type
-<ts> | ACCOUNTADMIN | N | N | N | 0 | 0 | 2 | ACCOUNTADMIN | NULL | ROLE
+<ts> | ACCOUNTADMIN | Y | N | N | 1 | 0 | 2 | ACCOUNTADMIN | NULL | ROLE
 <ts> | ML_ADMIN | N | N | N | 0 | 0 | 2 | ACCOUNTADMIN | NULL | ROLE
 <ts> | MODEL_OWNER | N | N | N | 0 | 1 | 0 | ACCOUNTADMIN | develops models | ROLE
 <ts> | PROD_ROLE | N | Y | N | 0 | 1 | 0 | ACCOUNTADMIN | NULL | ROLE
@@ -45,6 +45,13 @@ SHOW ROLES LIKE 'm%'
 created_on | name | is_default | is_current | is_inherited | assigned_to_users | granted_to_roles | granted_roles | owner | comment | owner_role_type
 <ts> | ML_ADMIN | N | N | N | 0 | 0 | 2 | ACCOUNTADMIN | NULL | ROLE
 <ts> | MODEL_OWNER | N | N | N | 0 | 1 | 0 | ACCOUNTADMIN | develops models | ROLE
+
+# PROD_ROLE cannot create roles (CREATE ROLE on the account), so go back to ACCOUNTADMIN
+statement error Insufficient privileges to create a role on the account.
+CREATE ROLE IF NOT EXISTS ml_admin
+
+statement ok
+USE ROLE ACCOUNTADMIN
 
 query
 CREATE ROLE IF NOT EXISTS ml_admin COMMENT = 'ignored'
@@ -71,12 +78,12 @@ USE ROLE nobody
 statement error USE SECONDARY ROLES is not supported
 USE SECONDARY ROLES ALL
 
-# the failed USE ROLE statements left PROD_ROLE current
+# the failed USE ROLE statements left ACCOUNTADMIN current
 query
-SHOW ROLES STARTS WITH 'PROD'
+SHOW ROLES STARTS WITH 'ACC'
 ----
 created_on | name | is_default | is_current | is_inherited | assigned_to_users | granted_to_roles | granted_roles | owner | comment | owner_role_type
-<ts> | PROD_ROLE | N | Y | N | 0 | 1 | 0 | ACCOUNTADMIN | NULL | ROLE
+<ts> | ACCOUNTADMIN | Y | Y | N | 1 | 0 | 2 | ACCOUNTADMIN | NULL | ROLE
 
 statement ok
 USE ROLE ACCOUNTADMIN
@@ -137,7 +144,7 @@ query
 SHOW ROLES
 ----
 created_on | name | is_default | is_current | is_inherited | assigned_to_users | granted_to_roles | granted_roles | owner | comment | owner_role_type
-<ts> | ACCOUNTADMIN | N | N | N | 0 | 0 | 2 | ACCOUNTADMIN | NULL | ROLE
+<ts> | ACCOUNTADMIN | Y | N | N | 1 | 0 | 2 | ACCOUNTADMIN | NULL | ROLE
 <ts> | ML_ADMIN | N | N | Y | 0 | 1 | 2 | ACCOUNTADMIN | NULL | ROLE
 <ts> | MODEL_OWNER | N | N | Y | 0 | 1 | 0 | ACCOUNTADMIN | develops models | ROLE
 <ts> | PLATFORM | N | Y | N | 0 | 0 | 1 | ACCOUNTADMIN | NULL | ROLE
@@ -436,6 +443,24 @@ DROP ROLE accountadmin
 statement error System role PUBLIC cannot be dropped or replaced.
 CREATE OR REPLACE ROLE public
 
+# privileges are enforced: ML_ADMIN may not create databases until granted CREATE DATABASE, nor
+# grant on a database it does not own without MANAGE GRANTS
+statement ok
+USE ROLE ml_admin
+
+statement error Insufficient privileges to create a database on the account.
+CREATE DATABASE dev_db
+
+# (a role holding nothing on an object is not told it exists)
+statement error Database 'PROD_DB' does not exist or not authorized.
+GRANT USAGE ON DATABASE prod_db TO ROLE platform
+
+statement ok
+USE ROLE ACCOUNTADMIN
+
+statement ok
+GRANT CREATE DATABASE, MANAGE GRANTS ON ACCOUNT TO ROLE ml_admin
+
 # objects created and grants made while ML_ADMIN is current belong to ML_ADMIN
 statement ok
 USE ROLE ml_admin
@@ -449,10 +474,10 @@ CREATE COMPUTE POOL pool2 MIN_NODES = 1 MAX_NODES = 1 INSTANCE_FAMILY = CPU_X64_
 statement ok
 CREATE DATABASE dev_db
 
-statement error Cannot drop role ML_ADMIN as it is the current primary role.
+statement error Insufficient privileges to drop role 'ML_ADMIN'.
 DROP ROLE ml_admin
 
-statement error Cannot replace role ML_ADMIN as it is the current primary role.
+statement error Insufficient privileges to create a role on the account.
 CREATE OR REPLACE ROLE ml_admin
 
 statement ok
@@ -473,6 +498,8 @@ SHOW GRANTS TO ROLE ml_admin
 created_on | privilege | granted_on | name | granted_to | grantee_name | grant_option | granted_by
 <ts> | BIND SERVICE ENDPOINT | ACCOUNT | ACCOUNT | ROLE | ML_ADMIN | false | ACCOUNTADMIN
 <ts> | CREATE COMPUTE POOL | ACCOUNT | ACCOUNT | ROLE | ML_ADMIN | false | ACCOUNTADMIN
+<ts> | CREATE DATABASE | ACCOUNT | ACCOUNT | ROLE | ML_ADMIN | false | ACCOUNTADMIN
+<ts> | MANAGE GRANTS | ACCOUNT | ACCOUNT | ROLE | ML_ADMIN | false | ACCOUNTADMIN
 <ts> | OWNERSHIP | COMPUTE_POOL | POOL1 | ROLE | ML_ADMIN | true | ML_ADMIN
 <ts> | OWNERSHIP | COMPUTE_POOL | POOL2 | ROLE | ML_ADMIN | true | ML_ADMIN
 <ts> | OWNERSHIP | DATABASE | DEV_DB | ROLE | ML_ADMIN | true | ML_ADMIN
@@ -500,7 +527,7 @@ query
 SHOW ROLES
 ----
 created_on | name | is_default | is_current | is_inherited | assigned_to_users | granted_to_roles | granted_roles | owner | comment | owner_role_type
-<ts> | ACCOUNTADMIN | N | Y | N | 0 | 0 | 2 | ACCOUNTADMIN | NULL | ROLE
+<ts> | ACCOUNTADMIN | Y | Y | N | 1 | 0 | 2 | ACCOUNTADMIN | NULL | ROLE
 <ts> | MODEL_OWNER | N | N | N | 0 | 0 | 0 | ACCOUNTADMIN | develops models | ROLE
 <ts> | PLATFORM | N | N | N | 0 | 0 | 0 | ACCOUNTADMIN | NULL | ROLE
 <ts> | PROD_ROLE | N | N | N | 0 | 0 | 0 | ACCOUNTADMIN | NULL | ROLE
