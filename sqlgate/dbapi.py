@@ -15,7 +15,7 @@ from typing import Any
 import pyarrow as pa
 
 from sqlgate import errors
-from sqlgate.config import default_home
+from sqlgate.config import MEMORY, default_home
 from sqlgate.gateway.engine import engine_for
 from sqlgate.gateway.result import Result
 from sqlgate.gateway.session import Session
@@ -158,9 +158,12 @@ class Cursor:
 
 
 class Connection:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, owns_engine: bool = False) -> None:
         self.session = session
         self.closed = False
+        # a ":memory:" engine is this connection's alone: closing the connection closes it,
+        # and with it the Serve applications of its services (garbage collection would not)
+        self._owns_engine = owns_engine
 
     def cursor(self) -> Cursor:
         return Cursor(self)
@@ -178,6 +181,8 @@ class Connection:
         if not self.closed:
             self.session.close()
             self.closed = True
+            if self._owns_engine:
+                self.session.engine.close()
 
     def __enter__(self) -> Connection:
         return self
@@ -218,7 +223,8 @@ def connect(
         except errors.SqlgateError as e:
             raise _wrap(e) from None
         return Connection(t.cast(Session, remote))
-    engine = engine_for(home if home is not None else default_home())
+    home = home if home is not None else default_home()
+    engine = engine_for(home)
     kwargs: dict[str, Any] = {}
     if role:
         kwargs["role"] = role.upper()
@@ -230,7 +236,7 @@ def connect(
             session.execute(f"USE SCHEMA {schema}")
     except errors.SqlgateError as e:
         raise _wrap(e) from None
-    return Connection(session)
+    return Connection(session, owns_engine=str(home) == MEMORY)
 
 
 Date = dt.date

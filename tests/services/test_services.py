@@ -56,6 +56,9 @@ def wait_for(predicate, timeout: float = 180, what: str = "condition"):
 def conn():
     with sqlgate.connect(":memory:") as connection:
         yield connection
+        prefix = ray_serve.app_name(connection.session.engine.services.key, "")
+    # an in-memory engine's services go with its connection: no replica outlives it
+    assert not [app for app in ray_serve.states() if app.startswith(prefix)]
 
 
 def load_table(conn, frame: pd.DataFrame, name: str = "t") -> None:
