@@ -222,3 +222,8 @@ def test_show_services_lists_only_what_the_role_can_see(admin):
     assert names() == ["SVC"]
     all_names = admin.execute("SHOW SERVICES IN SCHEMA d.s")[-1].table.column("name").to_pylist()
     assert sorted(all_names) == ["PARKED", "SVC"]
+    # Snowflake's paging: names after FROM, in name order, at most LIMIT of them
+    paged = "SHOW SERVICES EXCLUDE JOBS IN SCHEMA d.s LIMIT 1"
+    assert admin.execute(paged)[-1].table.column("name").to_pylist() == ["PARKED"]
+    after = admin.execute(f"{paged} FROM 'PARKED'")[-1].table.column("name").to_pylist()
+    assert after == ["SVC"]

@@ -55,15 +55,17 @@ class ShowServiceObjects(SqlgateStatement):
 
 
 class ShowServices(SqlgateStatement):
-    """SHOW SERVICES [LIKE '...'] [IN COMPUTE POOL p | IN ACCOUNT | IN DATABASE [d] |
-    IN SCHEMA [s]] [STARTS WITH '...'] [LIMIT n]."""
+    """SHOW SERVICES [EXCLUDE JOBS] [LIKE '...'] [IN COMPUTE POOL p | IN ACCOUNT |
+    IN DATABASE [d] | IN SCHEMA [s]] [STARTS WITH '...'] [LIMIT n [FROM '...']]."""
 
     arg_types: t.ClassVar[dict[str, bool]] = {
+        "exclude_jobs": False,
         "like": False,
         "scope_kind": False,
         "scope": False,
         "starts_with": False,
         "limit": False,
+        "from_": False,
     }
 
 
@@ -138,6 +140,9 @@ def parse_alter(self: Parser) -> AlterService:
 
 def parse_show_services(self: Parser) -> ShowServices:
     args: dict[str, t.Any] = {}
+    # there are no job services here, so excluding them changes nothing; accepted as written
+    if self._match_text_seq("EXCLUDE", "JOBS"):
+        args["exclude_jobs"] = True
     if self._match(TokenType.LIKE):
         args["like"] = self._parse_string()
     if self._match(TokenType.IN):
@@ -154,6 +159,8 @@ def parse_show_services(self: Parser) -> ShowServices:
         args["starts_with"] = self._parse_string()
     if self._match(TokenType.LIMIT):
         args["limit"] = exp.Limit(expression=self._parse_number())
+        if self._match(TokenType.FROM):
+            args["from_"] = self._parse_string()
     expect_end(self)
     return self.expression(ShowServices(**args))
 
@@ -203,6 +210,8 @@ def alter_sql(self: Generator, expression: AlterService) -> str:
 
 def show_services_sql(self: Generator, expression: ShowServices) -> str:
     sql = "SHOW SERVICES"
+    if expression.args.get("exclude_jobs"):
+        sql += " EXCLUDE JOBS"
     if expression.args.get("like") is not None:
         sql += f" LIKE {self.sql(expression, 'like')}"
     kind = expression.args.get("scope_kind")
@@ -213,6 +222,8 @@ def show_services_sql(self: Generator, expression: ShowServices) -> str:
         sql += f" STARTS WITH {self.sql(expression, 'starts_with')}"
     if expression.args.get("limit") is not None:
         sql += f" LIMIT {self.sql(expression.args['limit'], 'expression')}"
+        if expression.args.get("from_") is not None:
+            sql += f" FROM {self.sql(expression, 'from_')}"
     return sql
 
 
