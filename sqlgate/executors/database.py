@@ -148,6 +148,7 @@ def _drop_contents(
                     f"Cannot drop {scope[:-1]}: external access integration {row[0]}"
                     f" lists {listed}. Drop or alter the integration first."
                 )
+    _refuse_if_services(cur, scope, database, schema)
     where_models = "database_name = ?" + (" AND schema_name = ?" if schema else "")
     model_params = [database, schema] if schema else [database]
     for (artifact,) in cur.execute(
@@ -162,6 +163,27 @@ def _drop_contents(
     params = [database, schema] if schema else [database]
     for table_name in SCHEMA_OBJECT_TABLES:
         cur.execute(f"DELETE FROM {table_name} WHERE {where}", params)
+
+
+def _refuse_if_services(cur: Cursor, scope: str, database: str, schema: str | None) -> None:
+    """Services live in a schema and run a model version stored in one: dropping either under
+    a running service would leave replicas serving deleted artifacts, so drop services first
+    (as for DROP MODEL and DROP COMPUTE POOL)."""
+    inside = "database_name = ? AND schema_name = ?" if schema else "database_name = ?"
+    model_inside = "model_database = ? AND model_schema = ?" if schema else "model_database = ?"
+    params = [database, schema] if schema else [database]
+    rows = cur.execute(
+        "SELECT database_name, schema_name, name FROM services"
+        f" WHERE ({inside}) OR ({model_inside}) ORDER BY 1, 2, 3",
+        [*params, *params],
+    ).fetchall()
+    if rows:
+        names = ", ".join(".".join(r) for r in rows)
+        raise ObjectInUse(
+            f"Cannot drop {scope[:-1]}: service{'s' if len(rows) > 1 else ''} {names}"
+            f" {'are' if len(rows) > 1 else 'is'} in it or serve{'' if len(rows) > 1 else 's'}"
+            " a model stored in it. Drop the service first."
+        )
 
 
 @executes(("CREATE", "DATABASE"))

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 import sqlgate
-from sqlgate.errors import ObjectNotFound, SqlgateError
+from sqlgate.errors import ObjectInUse, ObjectNotFound, SqlgateError
 from sqlgate.executors import ray_serve
 from sqlgate.executors.privilege import SECURABLES
 from sqlgate.gateway import access
@@ -227,3 +227,17 @@ def test_show_services_lists_only_what_the_role_can_see(admin):
     assert admin.execute(paged)[-1].table.column("name").to_pylist() == ["PARKED"]
     after = admin.execute(f"{paged} FROM 'PARKED'")[-1].table.column("name").to_pylist()
     assert after == ["SVC"]
+
+
+@pytest.mark.parametrize(
+    "statement", ["DROP SCHEMA d.s", "DROP DATABASE d", "CREATE OR REPLACE SCHEMA d.s"]
+)
+def test_a_schema_holding_services_cannot_be_dropped(admin, statement):
+    """Dropping it would delete the artifacts its running replicas serve: drop services first."""
+    before = state(admin)
+    with pytest.raises(
+        ObjectInUse, match=r"services D\.S\.PARKED, D\.S\.SVC .*Drop the service first"
+    ):
+        admin.execute(statement)
+    assert state(admin) == before
+    assert admin.execute("SELECT SVC_PREDICT(1.0):pid")[-1].table.column(0)[0].as_py() > 0
