@@ -499,3 +499,17 @@ def test_plain_sql_needs_table_privileges(world, tables, sql, privilege, message
         if "SELECT a FROM" in sql and privilege == "INSERT":
             world.execute("GRANT SELECT ON TABLE d.s.facts TO ROLE tester")
     tables.execute(sql)
+
+
+@pytest.mark.parametrize("show", ["SHOW TABLES IN SCHEMA d.s", "SHOW OBJECTS IN SCHEMA d.s"])
+def test_show_tables_lists_only_what_the_role_can_see(world, tables, show):
+    world.execute("CREATE VIEW d.s.peek AS SELECT 1 AS one")
+    assert tables.execute(show)[0].table.column("name").to_pylist() == []
+    world.execute("GRANT SELECT ON TABLE d.s.facts TO ROLE tester")
+    assert tables.execute(show)[0].table.column("name").to_pylist() == ["FACTS"]
+    world.execute("GRANT SELECT ON VIEW d.s.peek TO ROLE tester")
+    expected = ["FACTS", "PEEK"] if "OBJECTS" in show else ["FACTS"]
+    assert tables.execute(show)[0].table.column("name").to_pylist() == expected
+    assert tables.execute("SHOW VIEWS IN SCHEMA d.s")[0].table.column("name").to_pylist() == [
+        "PEEK"
+    ]

@@ -595,6 +595,10 @@ SHOW_VISIBILITY: dict[str, tuple[str, tuple[str, ...]]] = {
     "DATABASES": ("DATABASE", ("name",)),
     "SCHEMAS": ("SCHEMA", ("database_name", "name")),
     "SERVICES": ("SERVICE", ("database_name", "schema_name", "name")),
+    "TABLES": ("TABLE", ("database_name", "schema_name", "name")),
+    "VIEWS": ("VIEW", ("database_name", "schema_name", "name")),
+    # tables and views together: each row's own `kind` column says which
+    "OBJECTS": ("", ("database_name", "schema_name", "name")),
 }
 
 
@@ -617,7 +621,10 @@ def visible_rows(tree: exp.Expr, session: Session, table: t.Any) -> t.Any:
     if not set(columns) <= set(table.column_names):
         return table
     keys = zip(*(table.column(c).to_pylist() for c in columns), strict=True)
-    keep = [bool(held_privileges(session, kind, tuple(k))) for k in keys]
+    kinds = table.column("kind").to_pylist() if not kind else [kind] * table.num_rows
+    keep = [
+        bool(held_privileges(session, k, tuple(key))) for k, key in zip(kinds, keys, strict=True)
+    ]
     import pyarrow as pa
 
     return table.filter(pa.array(keep, pa.bool_()))
