@@ -32,25 +32,30 @@ def server(tmp_path_factory):
     srv = Server(tmp_path_factory.mktemp("home"), max_body_bytes=64 * 1024)
     srv.engine.http_address = f"127.0.0.1:{srv.port}"  # what `sqlgate serve` records
     version = save_version(MODEL, SAMPLE, ["predict"], tmp_path_factory.mktemp("m") / "v1")
-    with srv.connect() as conn:
-        cur = conn.cursor()
-        cur.execute(
-            "CREATE COMPUTE POOL pool MIN_NODES = 1 MAX_NODES = 2 INSTANCE_FAMILY = 'CPU_X64_XS'"
-        )
-        cur.execute(f"CREATE MODEL lin FROM '{version}'")
-        cur.execute(
-            "CREATE SERVICE svc IN COMPUTE POOL pool FOR MODEL lin VERSION v1"
-            " INGRESS_ENABLED = TRUE"
-        )
-        cur.execute("CREATE SERVICE closed IN COMPUTE POOL pool FOR MODEL lin VERSION v1")
-        cur.execute("CALL SYSTEM$GET_SERVICE_STATUS('svc', 300)")
-        assert "READY" in cur.fetchall()[0][0]
-    yield srv
-    # in process: deleting Serve applications can outlast the connector's network timeout
-    admin = Session(srv.engine)
-    admin.execute("DROP SERVICE svc; DROP SERVICE closed")
-    admin.close()
-    srv.stop()
+    try:
+        with srv.connect() as conn:
+            cur = conn.cursor()
+            cur.execute(
+                "CREATE COMPUTE POOL pool MIN_NODES = 1 MAX_NODES = 2"
+                " INSTANCE_FAMILY = 'CPU_X64_XS'"
+            )
+            cur.execute(f"CREATE MODEL lin FROM '{version}'")
+            cur.execute(
+                "CREATE SERVICE svc IN COMPUTE POOL pool FOR MODEL lin VERSION v1"
+                " INGRESS_ENABLED = TRUE"
+            )
+            cur.execute("CREATE SERVICE closed IN COMPUTE POOL pool FOR MODEL lin VERSION v1")
+            cur.execute("CALL SYSTEM$GET_SERVICE_STATUS('svc', 300)")
+            assert "READY" in cur.fetchall()[0][0]
+        yield srv
+    finally:
+        # a data directory's services outlive its engine: drop them even when set-up failed,
+        # so later tests get the session's Ray back (in process: deleting Serve applications
+        # can outlast the connector's network timeout)
+        admin = Session(srv.engine)
+        admin.execute("DROP SERVICE IF EXISTS svc; DROP SERVICE IF EXISTS closed")
+        admin.close()
+        srv.stop()
 
 
 @pytest.fixture(scope="module")
