@@ -26,6 +26,8 @@ from sqlgate.gateway import script as scripts
 from sqlgate.gateway.result import Result
 
 _POSITION = re.compile(r" \(line (\d+), column (\d+)\)$")
+# the server's "still running: poll getResultUrl" codes (sync wait passed; asyncExec)
+QUERY_IN_PROGRESS = ("333333", "333334")
 
 
 class RemoteError(SqlgateError):
@@ -146,18 +148,26 @@ class RemoteSession:
         self.schema = info.get("schemaName")
         self.user = user
 
-    def _post(self, path: str, body: dict[str, t.Any]) -> dict[str, t.Any]:
+    def _post(self, path: str, body: dict[str, t.Any] | None) -> dict[str, t.Any]:
+        """POST `body` (GET when None); the reply's data, polling while the query runs."""
+        reply = self._request(path, body)
+        while reply.get("code") in QUERY_IN_PROGRESS:
+            reply = self._request(reply["data"]["getResultUrl"], None)
+        return reply.get("data") or {}
+
+    def _request(self, path: str, body: dict[str, t.Any] | None) -> dict[str, t.Any]:
         headers = {
             "Content-Type": "application/json",
             "Accept": "application/snowflake",
-            "Content-Encoding": "gzip",
             "User-Agent": f"sqlgate/{__version__}",
         }
         if self._token:
             headers["Authorization"] = f'Snowflake Token="{self._token}"'
-        request = urllib.request.Request(
-            self.url + path, data=gzip.compress(json.dumps(body).encode()), headers=headers
-        )
+        data = None
+        if body is not None:
+            data = gzip.compress(json.dumps(body).encode())
+            headers["Content-Encoding"] = "gzip"
+        request = urllib.request.Request(self.url + path, data=data, headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 reply = json.loads(response.read())
@@ -176,7 +186,7 @@ class RemoteSession:
                 int(code) if code.isdigit() else 0,
                 data.get("sqlState") or "XX000",
             )
-        return reply.get("data") or {}
+        return reply
 
     def _query(self, sql: str, params: Sequence[t.Any] | None) -> Result:
         body: dict[str, t.Any] = {

@@ -46,6 +46,8 @@ class RemoteSession:
     last_used: float = field(default_factory=time.monotonic)
     # query id -> result, newest last, for get_results_from_sfqid and async polling
     results: OrderedDict[str, t.Any] = field(default_factory=OrderedDict)
+    # query id -> the statement still running (or finished but not yet asked for)
+    running: dict[str, t.Any] = field(default_factory=dict)
 
 
 def open_session(

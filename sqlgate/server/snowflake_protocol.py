@@ -8,6 +8,7 @@ carry Snowflake's six-digit code and SQLSTATE in `data`.
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import json
 import time
@@ -34,6 +35,8 @@ from sqlgate.server.limits import read_json
 router = APIRouter(tags=["Snowflake connector protocol"])
 KEPT_RESULTS = 8  # per session, for get_results_from_sfqid and async polling
 SESSION_GONE = "390112"  # Snowflake: "Your session has expired. Please login again."
+QUERY_IN_PROGRESS = "333333"  # the drivers' codes for "poll getResultUrl"
+QUERY_IN_PROGRESS_ASYNC = "333334"  # the same for a query submitted with asyncExec
 
 
 def _sessions(request: Request) -> Sessions:
@@ -202,20 +205,60 @@ async def query(request: Request, remote: Remote) -> JSONResponse:
                 outcome = statements.run(remote.session, sql, bindings)
         return _result_data(remote, outcome, query_id)
 
+    running = asyncio.ensure_future(run_in_threadpool(execute))
+    running.add_done_callback(_retrieve)
+    finished = [q for q, f in remote.running.items() if f.done()]
+    for old in finished[: max(0, len(finished) - KEPT_RESULTS)]:  # detached, never asked for
+        remote.running.pop(old)
+    remote.running[query_id] = running
+    if body.get("asyncExec"):
+        return _in_progress(query_id, QUERY_IN_PROGRESS_ASYNC)
+    return await _answer(request, remote, query_id, running)
+
+
+def _retrieve(done: asyncio.Future) -> None:
+    """Mark a failure as seen: a detached query nobody polls again must not warn at exit."""
+    if not done.cancelled():
+        done.exception()
+
+
+def _in_progress(query_id: str, code: str) -> JSONResponse:
+    """Drivers poll getResultUrl while the code says the query is still running."""
+    return JSONResponse(
+        {
+            "success": True,
+            "code": code,
+            "message": "Query execution in progress; poll getResultUrl for its result.",
+            "data": {"queryId": query_id, "getResultUrl": f"/queries/{query_id}/result"},
+        }
+    )
+
+
+async def _answer(
+    request: Request, remote: RemoteSession, query_id: str, running: asyncio.Future
+) -> JSONResponse:
+    """The query's result, or 'in progress' once the sync wait passes: a statement that runs
+    for minutes (a service starting) never holds one HTTP request into a client or proxy
+    read timeout."""
     try:
-        data = await run_in_threadpool(execute)
+        data = await asyncio.wait_for(asyncio.shield(running), request.app.state.sync_wait_seconds)
+    except TimeoutError:
+        return _in_progress(query_id, QUERY_IN_PROGRESS)
     except Exception as e:
+        remote.running.pop(query_id, None)
         f = statements.failure(e)
         request.state.sql_error = f.code
         return _fail(f.code, f.message, f.sqlstate, query_id)
+    remote.running.pop(query_id, None)
     _keep(remote, query_id, data)
-    if body.get("asyncExec"):
-        return _ok({"queryId": query_id, "getResultUrl": f"/queries/{query_id}/result"})
     return _ok(data)
 
 
-@router.get("/queries/{query_id}/result", summary="A finished query's result, again")
-def query_result(query_id: str, remote: Remote) -> JSONResponse:
+@router.get("/queries/{query_id}/result", summary="A query's result, once it has one")
+async def query_result(query_id: str, request: Request, remote: Remote) -> JSONResponse:
+    running = remote.running.get(query_id)
+    if running is not None:
+        return await _answer(request, remote, query_id, running)
     data = remote.results.get(query_id)
     if data is None:
         return _fail("000709", f"Statement {query_id} not found", "02000", query_id)
@@ -224,7 +267,13 @@ def query_result(query_id: str, remote: Remote) -> JSONResponse:
 
 @router.get("/monitoring/queries/{query_id}", summary="A query's status")
 def query_status(query_id: str, remote: Remote) -> JSONResponse:
-    status = "SUCCESS" if query_id in remote.results else "FAILED_WITH_ERROR"
+    running = remote.running.get(query_id)
+    if running is not None and not running.done():
+        status = "RUNNING"
+    elif query_id in remote.results or (running is not None and not running.exception()):
+        status = "SUCCESS"
+    else:
+        status = "FAILED_WITH_ERROR"
     return _ok({"queries": [{"id": query_id, "status": status}]})
 
 

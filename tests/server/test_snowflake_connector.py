@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import time
 
 import pytest
 import snowflake.connector
@@ -231,3 +232,45 @@ def test_describe_runs_nothing(admin):
     assert [c.name for c in columns] == ["ID", "LABEL", "P"]
     assert cur.describe("DROP TABLE described")[0].name == "status"
     assert cur.execute("SELECT count(*) FROM described").fetchone() == (0,)
+
+
+def test_a_statement_past_the_sync_wait_is_polled_not_held(tmp_path):
+    """With no sync wait at all every statement answers 'in progress' (333333) and the drivers
+    poll getResultUrl: results, errors and asyncExec arrive the same, and no HTTP request is
+    held for the statement's whole run (a service start takes minutes)."""
+    import requests
+
+    import sqlgate
+    from tests.server.conftest import ADMIN_PASSWORD, Server
+
+    srv = Server(tmp_path / "home", sync_wait_seconds=0)
+    try:
+        with srv.connect() as conn:
+            cur = conn.cursor()
+            slow = "SELECT count(*) FROM range(30000000)"
+            assert cur.execute(slow).fetchall() == [(30000000,)]
+            with pytest.raises(ProgrammingError, match="NOWHERE") as failed:
+                cur.execute("SELECT * FROM nowhere")
+            assert failed.value.errno == 2000  # as without polling
+            cur.execute_async(slow)  # answered at once, 333334: detached
+            query_id = cur.sfqid
+            while conn.is_still_running(conn.get_query_status(query_id)):
+                time.sleep(0.05)
+            assert conn.get_query_status(query_id).name == "SUCCESS"
+            assert cur.query_result(query_id).fetchall() == [(30000000,)]
+            # on the wire: 'in progress' and where to poll, then the result there
+            url, token = srv.url, conn.rest.token
+            headers = {"Authorization": f'Snowflake Token="{token}"', "Accept": "application/json"}
+            request = {"sqlText": slow}
+            first = requests.post(f"{url}/queries/v1/query-request", json=request, headers=headers)
+            assert first.json()["code"] == "333333" and first.json()["success"]
+            result_url = url + first.json()["data"]["getResultUrl"]
+            polled = requests.get(result_url, headers=headers).json()
+            while polled["code"] == "333333":
+                polled = requests.get(result_url, headers=headers).json()
+            assert polled["data"]["rowset"] == [["30000000"]]
+        # sqlgate's own remote client polls too
+        with sqlgate.connect(url=srv.url, user="admin", password=ADMIN_PASSWORD) as own:
+            assert own.execute(slow).fetchall() == [(30000000,)]
+    finally:
+        srv.stop()
