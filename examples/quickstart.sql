@@ -29,4 +29,6 @@ SELECT id, churn!predict_proba(tenure, spend):output_feature_1 AS p_churn
 FROM customers ORDER BY id;
 
 SHOW SERVICES LIKE 'CHURN_SVC';
+-- ip_address: the Ray worker each instance runs on
 SHOW SERVICE INSTANCES IN SERVICE churn_svc;
+CALL SYSTEM$GET_SERVICE_LOGS('churn_svc', 0, 'model-inference', 2);
