@@ -159,13 +159,27 @@ def test_compose_quickstart(docker_client, gateway_image):
         ips = container_ips(docker_client, cluster.project)
         # one replica on each worker: never on the head or the gateway, which offer no CPUs
         assert sorted(i["ip_address"] for i in instances) == sorted(ips[w] for w in WORKERS)
+        # Ray's ports answer only to the cluster's token: a container on the network without it
+        # is refused
+        outsider = docker_client.containers.run(
+            gateway_image.image,
+            ["ray", "status", "--address", "ray-head:6379"],
+            network=f"{cluster.project}_cluster",
+            labels={"org.sqlgate.test": cluster.project},
+            detach=True,
+        )
+        try:
+            assert outsider.wait(timeout=120)["StatusCode"] != 0
+            assert "Authentication token is missing" in outsider.logs().decode()
+        finally:
+            outsider.remove(force=True)
     except BaseException:
         print(cluster.logs())
         raise
     finally:
         down = cluster.compose("down", "-v", "--remove-orphans", "--timeout", "10")
         assert down.returncode == 0, down.stderr
-        left = docker_client.containers.list(
-            all=True, filters={"label": f"com.docker.compose.project={cluster.project}"}
-        )
-        assert not left
+        project = {"label": f"com.docker.compose.project={cluster.project}"}
+        assert not docker_client.containers.list(all=True, filters=project)
+        assert not docker_client.volumes.list(filters=project)
+        assert not docker_client.networks.list(filters=project)
