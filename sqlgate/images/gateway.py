@@ -6,8 +6,10 @@ It is built from a source checkout (pyproject.toml and requirements.lock beside 
   distributions' metadata, for this platform), each pinned with its hashes as requirements.lock
   has it; the dev extra stays out;
 - those wheels downloaded on the host by pip with this machine's own configuration (no index is
-  named here) and checked against the lock's hashes, plus a wheel of sqlgate built from the
-  checkout; the Docker build then runs with networking off;
+  named here) and checked against the lock's hashes (kept in ~/.cache/sqlgate/gateway-wheels for
+  the next build), plus a wheel of sqlgate built from the checkout; the Docker build then runs
+  with networking off, installing sqlgate's wheel last so that a change to sqlgate rebuilds
+  only that layer;
 - a small example model version (scikit-learn) saved under examples/, which the quickstart
   registers with CREATE MODEL ... FROM '<dir>' (a remote user's files are not the gateway's).
 
@@ -19,6 +21,7 @@ the newest build (what docker-compose.yml runs).
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import string
@@ -45,8 +48,12 @@ LABEL = "org.sqlgate.gateway"  # the content hash; how superseded builds are fou
 PYTHON_VERSION = "3.11"
 TAG_LENGTH = 20
 # What goes into sqlgate's wheel (pyproject's packages, package data and metadata).
-SOURCES = ("pyproject.toml", "README.md", "sqlgate", "dbt/adapters/sqlgate", "dbt/include/sqlgate")
+# README.md is pyproject's readme, but a stub stands in for it: editing the README must not
+# rebuild the image.
+SOURCES = ("pyproject.toml", "sqlgate", "dbt/adapters/sqlgate", "dbt/include/sqlgate")
+README_STUB = "sqlgate, as installed in the sqlgate/gateway image: see the repository's README.\n"
 EXAMPLE_DIR = "examples/churn/v1"  # under /opt/sqlgate in the image
+COMPLETE = ".complete"  # marks a finished download in the wheel cache
 _LOCK_ENTRY = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)")
 
 
@@ -196,6 +203,7 @@ def _sqlgate_wheel(root: Path, wheels: Path, log: Progress) -> None:
             target = copy / path.relative_to(root)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)
+        (copy / "README.md").write_text(README_STUB)
         command = [*wheelhouse.pip_command(), "wheel", "--no-deps", "--disable-pip-version-check"]
         code, tail = process.stream(
             [*command, "--progress-bar=off", "-w", str(wheels), str(copy)],
@@ -234,6 +242,33 @@ def _download(requirements: Path, wheels: Path, architecture: str, log: Progress
             "The gateway's locked dependencies could not be downloaded: "
             + (problem.removeprefix("ERROR: ") or "\n".join(tail[-10:]))
         )
+
+
+def _cache_dir(requirements: str) -> Path:
+    """Where the wheels of these exact requirements are kept between builds (the lock names
+    every file's hash, so the key is the requirements themselves)."""
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    key = hashlib.sha256(requirements.encode()).hexdigest()[:16]
+    return root / "sqlgate" / "gateway-wheels" / key
+
+
+def _wheels(requirements: str, target: Path, architecture: str, log: Progress) -> None:
+    """The locked wheels in `target`: from the cache, else downloaded (then cached)."""
+    cache = _cache_dir(f"{architecture}\n{requirements}")
+    if not (cache / COMPLETE).exists():
+        scratch = cache.with_name(cache.name + f".partial-{os.getpid()}")
+        shutil.rmtree(scratch, ignore_errors=True)
+        scratch.mkdir(parents=True)
+        (scratch / "requirements.txt").write_text(requirements)
+        _download(scratch / "requirements.txt", scratch / "wheels", architecture, log)
+        (scratch / COMPLETE).touch()
+        shutil.rmtree(cache, ignore_errors=True)
+        scratch.rename(cache)
+    for wheel in (cache / "wheels").glob("*.whl"):
+        try:
+            os.link(wheel, target / wheel.name)
+        except OSError:  # another file system
+            shutil.copyfile(wheel, target / wheel.name)
 
 
 def _prune(client: docker.DockerClient, keep: str, progress: Progress) -> None:
@@ -280,12 +315,11 @@ def build_gateway(
     with tempfile.TemporaryDirectory(prefix="sqlgate-gateway-") as scratch:
         context = Path(scratch)
         (context / "Dockerfile").write_text(dockerfile(base, tag))
-        (context / "requirements.txt").write_text(requirements)
         wheels = context / "wheels"
         wheels.mkdir()
         count = requirements.count("==")
-        progress(f"downloading {count} locked wheels (hash-checked) for Python {PYTHON_VERSION}")
-        _download(context / "requirements.txt", wheels, arch, log)
+        progress(f"{count} locked wheels (hash-checked) for Python {PYTHON_VERSION}")
+        _wheels(requirements, wheels, arch, log)
         progress("building sqlgate's wheel from the checkout")
         (context / "sqlgate-wheel").mkdir()
         _sqlgate_wheel(root, context / "sqlgate-wheel", log)
