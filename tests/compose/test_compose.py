@@ -127,6 +127,8 @@ def test_compose_quickstart(docker_client, gateway_image):
         print(done.stdout, done.stderr, sep="\n")
         assert done.returncode == 0, f"{done.stderr}\n{cluster.logs()}"
         assert "RUNNING" in done.stdout and "CHURN_SVC" in done.stdout
+        again = cluster.sqlgate("-f", "examples/quickstart.sql")  # it says it can be run again
+        assert again.returncode == 0, again.stderr
 
         predictions = csv_rows(
             cluster.sqlgate(
