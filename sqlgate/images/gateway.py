@@ -53,6 +53,7 @@ TAG_LENGTH = 20
 SOURCES = ("pyproject.toml", "sqlgate", "dbt/adapters/sqlgate", "dbt/include/sqlgate")
 README_STUB = "sqlgate, as installed in the sqlgate/gateway image: see the repository's README.\n"
 EXAMPLE_DIR = "examples/churn/v1"  # under /opt/sqlgate in the image
+KEEP = 4  # gateway images kept, the newest included
 COMPLETE = ".complete"  # marks a finished download in the wheel cache
 _LOCK_ENTRY = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)")
 
@@ -272,14 +273,19 @@ def _wheels(requirements: str, target: Path, architecture: str, log: Progress) -
 
 
 def _prune(client: docker.DockerClient, keep: str, progress: Progress) -> None:
-    """Earlier builds are superseded: removed unless a container still uses them."""
-    for image in client.images.list(filters={"label": LABEL}):
-        if image.labels.get(LABEL) != keep:
-            try:
-                client.images.remove(image.id)
-                progress(f"removed the superseded {', '.join(image.tags) or image.short_id}")
-            except docker.errors.APIError:
-                pass
+    """Superseded builds are removed, all but the newest few: checkouts of other branches on
+    the same engine build their own, and one must not remove what another is about to run.
+    They share the dependencies' layers, so the ones kept cost little; an image a container
+    uses stays."""
+    built = client.images.list(filters={"label": LABEL})
+    built.sort(key=lambda image: image.attrs.get("Created", ""), reverse=True)
+    superseded = [image for image in built if image.labels.get(LABEL) != keep]
+    for image in superseded[KEEP - 1 :]:
+        try:
+            client.images.remove(image.id)
+        except docker.errors.APIError:
+            continue
+        progress(f"removed the superseded {', '.join(image.tags) or image.short_id}")
 
 
 def build_gateway(
