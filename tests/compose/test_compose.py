@@ -146,10 +146,17 @@ def test_compose_quickstart(docker_client, gateway_image):
             ("3", "1"),
             ("4", "1"),
         ]
-        services = csv_rows(
-            cluster.sqlgate("--format", "csv", "-c", "SHOW SERVICES IN DATABASE quickstart")
-        )
-        assert [(s["name"], s["status"]) for s in services] == [("CHURN_SVC", "RUNNING")]
+        # the first call waited for one instance; the other may still be loading the model
+        deadline = time.monotonic() + 120
+        while True:
+            services = csv_rows(
+                cluster.sqlgate("--format", "csv", "-c", "SHOW SERVICES IN DATABASE quickstart")
+            )
+            assert [(s["name"], s["status"]) for s in services] == [("CHURN_SVC", "RUNNING")]
+            if services[0]["current_instances"] == "2" or time.monotonic() > deadline:
+                break
+            time.sleep(2)
+        assert services[0]["current_instances"] == "2"
         instances = csv_rows(
             cluster.sqlgate(
                 "--format",
