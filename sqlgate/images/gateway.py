@@ -88,24 +88,17 @@ def source_root() -> Path:
 
 def lock_entries(lock_text: str) -> dict[str, str]:
     """requirements.lock's entries by normalized name: `name==version` and its hash lines."""
-    entries: dict[str, str] = {}
+    entries: dict[str, list[str]] = {}
     current: list[str] | None = None
     for line in lock_text.splitlines():
         match = _LOCK_ENTRY.match(line)
         if match:
-            current = [line]
-            entries[_normalize(match.group(1))] = ""
+            current = entries[_normalize(match.group(1))] = [line]
         elif current is not None and line.strip().startswith("--hash="):
             current.append(line)
-        else:
-            if current is not None:
-                name = _normalize(_LOCK_ENTRY.match(current[0]).group(1))  # type: ignore[union-attr]
-                entries[name] = "\n".join(current).rstrip(" \\")
+        else:  # comments ("# via ...") end an entry
             current = None
-    if current is not None:
-        name = _normalize(_LOCK_ENTRY.match(current[0]).group(1))  # type: ignore[union-attr]
-        entries[name] = "\n".join(current).rstrip(" \\")
-    return entries
+    return {name: "\n".join(lines).rstrip(" \\") for name, lines in entries.items()}
 
 
 def core_closure(roots: list[str]) -> list[str]:
