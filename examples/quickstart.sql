@@ -12,7 +12,6 @@ USE SCHEMA quickstart.public;
 
 -- Log the model: a saved version directory (manifest.json lists its files and their sha256).
 CREATE MODEL IF NOT EXISTS churn WITH VERSION v1 FROM '/opt/sqlgate/examples/churn/v1';
-SHOW VERSIONS IN MODEL churn;
 
 -- Two instances of CPU_X64_XS (one CPU each): one per Ray worker.
 CREATE SERVICE IF NOT EXISTS churn_svc IN COMPUTE POOL quickstart_pool
@@ -28,7 +27,9 @@ FROM customers ORDER BY id;
 SELECT id, churn!predict_proba(tenure, spend):output_feature_1 AS p_churn
 FROM customers ORDER BY id;
 
+\x on
 SHOW SERVICES LIKE 'CHURN_SVC';
+\x off
 -- ip_address: the Ray worker each instance runs on
 SHOW SERVICE INSTANCES IN SERVICE churn_svc;
 CALL SYSTEM$GET_SERVICE_LOGS('churn_svc', 0, 'model-inference', 2);
