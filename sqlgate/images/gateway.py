@@ -76,7 +76,7 @@ def _normalize(name: str) -> str:
 
 
 def source_root() -> Path:
-    """The checkout this sqlgate runs from; the image is built from it, not from PyPI."""
+    """The checkout this sqlgate runs from; the image is built from it, not from a package index."""
     root = Path(str(resources.files("sqlgate"))).parent
     if not (root / "pyproject.toml").is_file() or not (root / "requirements.lock").is_file():
         raise GatewayImageError(
