@@ -94,3 +94,28 @@ def build(
     except SqlgateError as e:
         raise _fail(e) from None
     typer.echo(built.image)
+
+
+@images.command("build-gateway")
+def build_gateway(
+    base: Annotated[
+        str, typer.Option("--base", help="The base image (see build-base).")
+    ] = DEFAULT_BASE_IMAGE,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", help="Show pip's and Docker's output too.")
+    ] = False,
+) -> None:
+    """Build sqlgate/gateway, the image docker-compose.yml runs as gateway, Ray head and Ray
+    workers, from this checkout and its locked dependencies (offline build); prints its name."""
+    from sqlgate.images import docker_engine, gateway
+
+    try:
+        built = gateway.build_gateway(
+            docker_engine.client(),
+            base,
+            progress=_progress,
+            log=_progress if verbose else lambda _: None,
+        )
+    except SqlgateError as e:
+        raise _fail(e) from None
+    typer.echo(f"{built.image}\t{built.image_id}\t{built.size}")

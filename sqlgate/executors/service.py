@@ -487,7 +487,7 @@ def show_objects(node: ShowServiceObjects, session: Session) -> Result:
     }
     instances = _services(session).instances(row) if described["current_instances"] else []
     rows = []
-    for number, (_, started) in enumerate(instances):
+    for number, (replica, started) in enumerate(instances):
         if kind == "SERVICE CONTAINERS":
             rows.append(
                 {
@@ -514,7 +514,7 @@ def show_objects(node: ShowServiceObjects, session: Session) -> Result:
                     "spec_digest": described["spec_digest"],
                     "creation_time": _iso(started),
                     "start_time": _iso(started),
-                    "ip_address": "127.0.0.1",
+                    "ip_address": _services(session).node_ip(row, replica) or "127.0.0.1",
                 }
             )
     if not rows:  # Snowflake: a suspended or pending service shows NULL instance fields

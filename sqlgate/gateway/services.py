@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 import time
 import typing as t
@@ -334,6 +335,16 @@ class Services:
             found.append((replica, with_start))
         return sorted(found, key=lambda r: r[1])
 
+    def node_ip(self, row: dict, replica: str) -> str | None:
+        """The address of the Ray node the replica runs on, from its first log line."""
+        try:
+            with (self.log_dir(row) / f"{replica}.log").open(encoding="utf-8") as f:
+                first = f.readline()
+        except OSError:
+            return None
+        found = _NODE.search(first)
+        return found.group(1) if found else None
+
     def logs(self, row: dict, instance: str, lines: int | None) -> str:
         instances = self.instances(row)
         replica = None
@@ -541,6 +552,9 @@ class Services:
             for app in ray_serve.states():
                 if app.startswith(prefix):
                     ray_serve.delete(app)
+
+
+_NODE = re.compile(r" on node ([^)\s]+)\)")
 
 
 def _first_line_time(path: Path) -> float | None:

@@ -59,6 +59,16 @@ class _Tee(io.TextIOBase):
         self._original.flush()
 
 
+def _node_ip() -> str:
+    """The address of the Ray node this replica runs on (SHOW SERVICE INSTANCES' ip_address)."""
+    try:
+        import ray
+
+        return ray.util.get_node_ip_address()
+    except Exception:  # outside Ray (a direct test of the class)
+        return "127.0.0.1"
+
+
 def _replica_id() -> str:
     try:
         from ray import serve
@@ -82,7 +92,9 @@ class ModelReplica:
         lock = threading.Lock()
         sys.stdout = _Tee(sys.__stdout__, log, lock)
         sys.stderr = _Tee(sys.__stderr__, log, lock)
-        self._say(f"replica {self.replica_id} (pid {os.getpid()}) loading {label}")
+        # the first line's form is read back by gateway/services.py (start time and node)
+        pid = os.getpid()
+        self._say(f"replica {self.replica_id} (pid {pid} on node {_node_ip()}) loading {label}")
         from sqlgate.runtime.loaded import LoadedModel  # the flavors' libraries: a second
 
         self.model = LoadedModel.load(Path(directory), label)

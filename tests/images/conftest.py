@@ -1,6 +1,5 @@
-"""Real Docker: the stand-in base image is built once per machine (skipped when the tag exists)
-and one scikit-learn model's image once per test session; its container runs on a free
-loopback port and is removed afterwards."""
+"""Real Docker: on the stand-in base image (tests/conftest.py), one scikit-learn model's image
+once per test session; its container runs on a free loopback port and is removed afterwards."""
 
 from __future__ import annotations
 
@@ -16,19 +15,8 @@ from sklearn.linear_model import LogisticRegression
 
 import sqlgate
 from sqlgate.executors.docker_build import BuiltImage
-from sqlgate.images import base, docker_engine
 from sqlgate.registry import Registry
 from sqlgate.registry.api import ModelVersion
-
-
-@pytest.fixture(scope="session")
-def docker_client():
-    return docker_engine.client()
-
-
-@pytest.fixture(scope="session")
-def base_image(docker_client) -> base.BaseImage:
-    return base.build_base(docker_client, progress=lambda m: print(f"base image: {m}"))
 
 
 @dataclass
