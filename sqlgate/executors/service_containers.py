@@ -35,6 +35,7 @@ from typing import Any
 import docker
 import docker.errors
 
+from sqlgate.errors import SqlgateError
 from sqlgate.images import docker_engine
 
 LABEL_APP = "org.sqlgate.service-app"
@@ -44,6 +45,10 @@ RAY_STARTED = "Ray runtime started"  # what `ray start` prints once its node is 
 SHM_SIZE = "512m"  # Ray's object store lives in /dev/shm (Docker's default is 64 MB)
 OBJECT_STORE_BYTES = 256 * 1024 * 1024
 LOG_LINES = 20  # kept from a container that failed at start
+
+
+class ContainerStartError(SqlgateError):
+    sqlstate = "58000"
 
 
 @dataclass(frozen=True)
@@ -193,19 +198,26 @@ def start(
         options["device_requests"] = [
             docker.types.DeviceRequest(count=gpus, capabilities=[["gpu"]])
         ]
-    return _client().containers.run(
-        image,
-        join_command(address, resource, gpus),
-        name=name,
-        detach=True,
-        network_mode="host",
-        shm_size=SHM_SIZE,
-        user=f"{os.getuid()}:{os.getgid()}",
-        environment=environment,
-        volumes=volumes,
-        labels={LABEL_APP: app, LABEL_RESOURCE: resource},
-        **options,
-    )
+    try:
+        return _client().containers.run(
+            image,
+            join_command(address, resource, gpus),
+            name=name,
+            detach=True,
+            network_mode="host",
+            shm_size=SHM_SIZE,
+            user=f"{os.getuid()}:{os.getgid()}",
+            environment=environment,
+            volumes=volumes,
+            labels={LABEL_APP: app, LABEL_RESOURCE: resource},
+            **options,
+        )
+    except docker.errors.APIError as e:  # created but not started (no `ray` in the image, ...)
+        with contextlib.suppress(docker.errors.APIError):
+            _client().api.remove_container(name, force=True)
+        raise ContainerStartError(
+            f"Container {name} of image {image} could not start: {e.explanation or e}"
+        ) from None
 
 
 def _tail(container_id: str) -> str:
@@ -256,7 +268,12 @@ def ensure(
         history.last_exit_code = c.exit_code
         history.last_restart = c.started_at
     for number in range(running, count):
-        start(app, image, resource, address, gpus, log_dir, number)
+        try:
+            start(app, image, resource, address, gpus, log_dir, number)
+        except ContainerStartError as e:
+            history.failure, history.failed_image = e.message, image
+            remove(app)
+            return
     if running > count:  # fewer instances now (ALTER SERVICE): the newest go
         for c in listed(app)[count:]:
             _remove(c.id)
