@@ -274,9 +274,8 @@ class Services:
         if state.status == "waiting":
             return f"Waiting for capacity: {state.message}"
         if state.status == "failed":
-            return f"Building image {state.build_id or ''} failed: {state.message}".replace(
-                "  ", " "
-            )
+            message = state.message.removeprefix(f"{state.build_id} failed: ")
+            return f"Building image {state.build_id or ''} failed: {message}".replace("  ", " ")
         if state.status == "ready" and history is not None and history.failure:
             return history.failure
         return f"Building image {state.build_id or ''} ({state.message})".replace("  ", " ")
@@ -377,9 +376,12 @@ class Services:
         if plan is not None and plan.spec is not None:
             spec = plan.spec
             note["ray_actor_options"] = {"num_cpus": spec.num_cpus, "num_gpus": spec.num_gpus}
+            if spec.image:  # replicas in the model's image, on its containers' Ray nodes
+                note["ray_actor_options"]["resources"] = dict(spec.resources)
+                note["image"] = spec.image
             note["max_ongoing_requests"] = spec.max_ongoing
             note["max_queued_requests"] = spec.max_queued
-            if spec.num_cpus < pool["vcpu"]:
+            if spec.num_cpus < pool["vcpu"] and not spec.image:
                 note["scaled_down"] = (
                     f"{pool['instance_family']} has {pool['vcpu']} vCPUs per node; this Ray"
                     f" cluster has {spec.num_cpus:g}, so each instance gets {spec.num_cpus:g}"
@@ -733,6 +735,8 @@ def spec_json(row: dict, note: dict[str, t.Any]) -> str:
         "num_workers": row["num_workers"],
         "max_batch_rows": row["max_batch_rows"] or DEFAULT_MAX_BATCH_ROWS,
         "container": CONTAINER,
+        "run_in_image": bool(row.get("run_in_image")),
+        "image_repository": row.get("image_repository"),
         **note,
     }
     return json.dumps(spec, sort_keys=True)

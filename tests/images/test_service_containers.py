@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import sqlgate
-from sqlgate.errors import InvalidValue
+from sqlgate import dbapi
 from sqlgate.executors import ray_serve, service_containers
 from sqlgate.registry import Registry, custom_model
 
@@ -123,17 +123,17 @@ def in_image(gateway):
 
 def test_an_unmet_requirement_needs_an_image_repository(gateway):
     conn, _ = gateway
-    with pytest.raises(InvalidValue) as raised:
+    with pytest.raises(dbapi.DataError) as raised:
         conn.execute("CREATE SERVICE nowhere IN COMPUTE POOL pool FOR MODEL where_am_i VERSION v1")
     message = str(raised.value)
     assert REQUIREMENT in message and "not installed in the gateway" in message
     assert "IMAGE_REPOSITORY = <repository>" in message and "image_repo" in message
-    with pytest.raises(InvalidValue, match=r"RUN_IN_IMAGE = FALSE, but .*inflection"):
+    with pytest.raises(dbapi.DataError, match=r"RUN_IN_IMAGE = FALSE, but .*inflection"):
         conn.execute(
             "CREATE SERVICE nowhere IN COMPUTE POOL pool FOR MODEL where_am_i VERSION v1"
             " RUN_IN_IMAGE = FALSE IMAGE_REPOSITORY = images"
         )
-    with pytest.raises(sqlgate.Error, match=r"Image repository .*NO_SUCH_REPO"):
+    with pytest.raises(dbapi.Error, match=r"Image repository .*NO_SUCH_REPO"):
         conn.execute(
             "CREATE SERVICE nowhere IN COMPUTE POOL pool FOR MODEL where_am_i VERSION v1"
             " IMAGE_REPOSITORY = no_such_repo"
@@ -150,6 +150,7 @@ def test_replicas_answer_from_inside_the_image(gateway, in_image, docker_client)
     assert container["status"] == "READY" and container["restart_count"] == 0
     assert container["image_name"].startswith("sqlgate/public/images/where_am_i-v1:")
     spec = json.loads(rows(conn, "DESCRIBE SERVICE in_image")[0]["spec"])
+    assert spec["run_in_image"] and spec["image"] == container["image_name"]
     (resource,) = spec["ray_actor_options"]["resources"]
     assert resource.startswith("sqlgate_image_") and spec["ray_actor_options"]["num_cpus"] == 0
     # the container is a Ray worker node offering that resource, labelled with its service
@@ -248,7 +249,7 @@ def test_a_build_that_fails_makes_the_service_failed(gateway):
         build_id = message.split()[2]
         log = rows(conn, f"CALL SYSTEM$GET_SERVICE_LOGS('{build_id}', 0, 'model-build')")
         assert "ERROR:" in next(iter(log[0].values()))
-        with pytest.raises(ray_serve.ServiceUnavailable, match="BROKEN FAILED: Building image"):
+        with pytest.raises(dbapi.Error, match="BROKEN FAILED: Building image"):
             conn.execute("SELECT broken!predict(1.0)")
         assert service_containers.listed(conn.session.engine.services.app(shown)) == []
     finally:
@@ -292,7 +293,7 @@ def test_gpu_requests_where_docker_has_no_gpus_is_pending_with_the_reason(gatewa
     try:
         shown = rows(conn, "SHOW SERVICES LIKE 'ON_GPU'")[0]
         assert shown["status"] == "PENDING"
-        with pytest.raises(ray_serve.ServiceUnavailable, match="no GPU runtime"):
+        with pytest.raises(dbapi.Error, match="no GPU runtime"):
             conn.execute("SELECT where_am_i!predict(1.0)")
         assert service_containers.listed(conn.session.engine.services.app(shown)) == []
     finally:
