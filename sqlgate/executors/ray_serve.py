@@ -146,6 +146,11 @@ def ensure_ray(key: str) -> None:
             serve.start(proxy_location="Disabled", logging_config={"log_level": "WARNING"})
 
 
+def started_here() -> bool:
+    """Whether this process started the Ray it uses (the embedded one), which ends with it."""
+    return _ray_started_here
+
+
 def gcs_address() -> str:
     """Where a node joining this process's Ray cluster connects (`ray start --address`)."""
     import ray

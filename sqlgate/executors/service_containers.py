@@ -22,6 +22,7 @@ there, one per container; the node advertises no CPUs, so no other task of the c
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import datetime as dt
 import hashlib
@@ -74,6 +75,19 @@ class History:
     failure: str | None = None  # a container exited at start: the reason, with its last lines
     failed_image: str | None = None
     names: set[str] = field(default_factory=set)
+
+
+# applications this process started containers for: when this process's Ray is the embedded
+# one, it ends with the process, and so must they (a data directory's services are started
+# again, with new containers, by the next gateway)
+_embedded: set[str] = set()
+
+
+@atexit.register
+def _remove_at_exit() -> None:
+    with contextlib.suppress(Exception):
+        for app in list(_embedded):
+            remove(app)
 
 
 def resource_name(app: str, tag: str) -> str:
@@ -267,6 +281,10 @@ def ensure(
         history.restarts += 1
         history.last_exit_code = c.exit_code
         history.last_restart = c.started_at
+    from sqlgate.executors import ray_serve
+
+    if ray_serve.started_here():
+        _embedded.add(app)
     for number in range(running, count):
         try:
             start(app, image, resource, address, gpus, log_dir, number)

@@ -324,12 +324,12 @@ class Services:
             for app, plan in plans.items()
             if plan.fits and plan.spec is not None and plan.spec.image
         }
+        if not wanted and not self._containers:
+            return  # no Docker needed (nor reachable, perhaps)
         for app, plan in plans.items():
             if plan.row["state"] == "SUSPENDED":  # RESUME builds and starts afresh
                 self._images.pop(app, None)
                 self._containers.pop(app, None)
-        if not wanted and not self._containers:
-            return  # no Docker needed (nor reachable, perhaps)
         for app, plan in wanted.items():
             spec = t.cast(ray_serve.Spec, plan.spec)
             history = self._containers.setdefault(app, service_containers.History())

@@ -787,19 +787,31 @@ class ModelVersion:
         return str(name)
 
     def _wait_running(self, name: ObjectName) -> None:
+        """Wait for an instance to be READY, printing the service's status as it changes
+        (building its image takes minutes: each build step shows)."""
         from sqlgate.executors.ray_serve import START_TIMEOUT_S
 
-        status = (
-            self._registry._sql(
-                f"CALL SYSTEM$GET_SERVICE_STATUS({literal(str(name))}, {int(START_TIMEOUT_S)})"
+        deadline = time.monotonic() + START_TIMEOUT_S
+        shown = None
+        while True:
+            wait = max(0, min(2, int(deadline - time.monotonic())))
+            status = (
+                self._registry._sql(f"CALL SYSTEM$GET_SERVICE_STATUS({literal(str(name))}, {wait})")
+                .table.column(0)[0]
+                .as_py()
             )
-            .table.column(0)[0]
-            .as_py()
-        )
-        entries = json.loads(status)
-        if not any(e["status"] == "READY" for e in entries):
-            message = entries[0].get("message") if entries else ""
-            raise SqlgateError(f"Service {name} did not start: {entries[0]['status']}: {message}")
+            entries = json.loads(status)
+            if any(e["status"] == "READY" for e in entries):
+                return
+            first = entries[0] if entries else {"status": "PENDING", "message": ""}
+            if first["status"] not in ("PENDING", "RUNNING") or time.monotonic() >= deadline:
+                raise SqlgateError(
+                    f"Service {name} did not start: {first['status']}: {first.get('message')}"
+                )
+            line = f"{name}: {first['status']}: {first.get('message')}"
+            if line != shown and "Building image" in line:
+                _print_progress(line)
+                shown = line
 
     def list_services(self) -> pd.DataFrame:
         """The services hosting this version: name, status, inference_endpoint."""

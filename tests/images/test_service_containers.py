@@ -16,7 +16,8 @@ import pytest
 import sqlgate
 from sqlgate import dbapi
 from sqlgate.executors import ray_serve, service_containers
-from sqlgate.registry import Registry, custom_model
+from sqlgate.registry import Registry
+from tests.images.where_am_i import WhereAmI
 
 pytestmark = [
     pytest.mark.slow,
@@ -27,23 +28,6 @@ pytestmark = [
 # not in the gateway's environment: the model can only run in its image
 REQUIREMENT = "inflection==0.5.1"
 SAMPLE = pd.DataFrame({"a": [1.0]})
-
-
-class WhereAmI(custom_model.CustomModel):
-    """Answers with the interpreter's prefix and a word only the image's library can make."""
-
-    @custom_model.inference_api
-    def predict(self, X: pd.DataFrame) -> pd.DataFrame:
-        import sys
-
-        try:
-            import inflection
-
-            word = inflection.pluralize("model")
-        except ImportError:  # the gateway (logging the model infers its signature here)
-            word = "no inflection here"
-        n = len(X)
-        return pd.DataFrame({"prefix": [sys.prefix] * n, "word": [word] * n, "x": X["a"] * 2})
 
 
 def rows(conn, sql: str) -> list[dict]:
@@ -212,10 +196,14 @@ def test_a_killed_container_is_replaced_and_a_running_query_completes(
     assert shown["restart_count"] == 1 and shown["last_exit_code"] == 137
 
 
-def test_drop_service_removes_its_containers(gateway, in_image):
+def test_suspend_and_drop_remove_the_containers(gateway, in_image):
     conn, _ = gateway
     app = app_of(conn, "in_image")
     assert service_containers.listed(app)
+    conn.execute("ALTER SERVICE in_image SUSPEND")
+    assert service_containers.listed(app) == []
+    conn.execute("ALTER SERVICE in_image RESUME")
+    wait_for(lambda: service_containers.listed(app), what="containers again after RESUME")
     conn.execute("DROP SERVICE in_image")
     assert service_containers.listed(app) == []
     assert not service_containers.apps(engine_prefix(conn))
