@@ -220,6 +220,8 @@ def start(
             detach=True,
             network_mode="host",
             shm_size=SHM_SIZE,
+            # the image's own check asks its HTTP server, which a Ray node does not run
+            healthcheck={"Test": ["NONE"]},
             user=f"{os.getuid()}:{os.getgid()}",
             environment=environment,
             volumes=volumes,

@@ -249,21 +249,22 @@ class Services:
             str(row["image_repository"]),
             str(family_name),
         )
-        state = self._images.get(app)
-        if state is not None and state.key == key:
-            if state.status != "ready":
+        with self._lock:  # one build per service, whichever thread plans first
+            state = self._images.get(app)
+            if state is not None and state.key == key:
+                if state.status != "ready":
+                    return None
+                history = self._containers.get(app)
+                if history is not None and history.failure and history.failed_image == state.image:
+                    return None
+                return state
+            problem = service_containers.gpu_problem(gpus)
+            if problem is not None:  # before building: the image would be of no use here
+                self._images[app] = _ImageBuild(key, "waiting", message=problem)
                 return None
-            history = self._containers.get(app)
-            if history is not None and history.failure and history.failed_image == state.image:
-                return None
-            return state
-        problem = service_containers.gpu_problem(gpus)
-        if problem is not None:  # before building: the image would be of no use here
-            self._images[app] = _ImageBuild(key, "waiting", message=problem)
+            state = self._images[app] = _ImageBuild(key)
+            self._start_build(app, row, family_name, state)
             return None
-        state = self._images[app] = _ImageBuild(key)
-        self._start_build(app, row, family_name, state)
-        return None
 
     def _image_pending(self, row: dict) -> str:
         app = self.app(row)
