@@ -258,6 +258,10 @@ class Services:
                 if history is not None and history.failure and history.failed_image == state.image:
                     return None
                 return state
+            python = self._python_problem(row)
+            if python is not None:  # before building: its containers could not join Ray
+                self._images[app] = _ImageBuild(key, "incompatible", message=python)
+                return None
             problem = service_containers.gpu_problem(gpus)
             if problem is not None:  # before building: the image would be of no use here
                 self._images[app] = _ImageBuild(key, "waiting", message=problem)
@@ -265,6 +269,26 @@ class Services:
             state = self._images[app] = _ImageBuild(key)
             self._start_build(app, row, family_name, state)
             return None
+
+    def _python_problem(self, row: dict) -> str | None:
+        """A Ray node must run the head's Python minor version (and its Ray: the image pins
+        the gateway's); the image's Python is the one the model was logged with."""
+        import sys
+
+        version = self.engine.catalog.one(
+            "SELECT python_version FROM model_versions WHERE database_name = ? AND"
+            " schema_name = ? AND model_name = ? AND name = ?",
+            [row["model_database"], row["model_schema"], row["model_name"], row["version_name"]],
+        )
+        logged = version["python_version"] if version else None
+        mine = f"{sys.version_info.major}.{sys.version_info.minor}"
+        if logged and logged != mine:
+            return (
+                f"Model {model_name(row)} version {row['version_name']} was logged with Python"
+                f" {logged}; its image runs that Python, and Ray nodes must run the gateway's"
+                f" ({mine}). Log the model with Python {mine}"
+            )
+        return None
 
     def _image_pending(self, row: dict) -> str:
         app = self.app(row)
@@ -274,6 +298,8 @@ class Services:
             return "Building image"
         if state.status == "waiting":
             return f"Waiting for capacity: {state.message}"
+        if state.status == "incompatible":
+            return state.message
         if state.status == "failed":
             message = state.message.removeprefix(f"{state.build_id} failed: ")
             return f"Building image {state.build_id or ''} failed: {message}".replace("  ", " ")
@@ -283,7 +309,7 @@ class Services:
 
     def _image_pending_failed(self, row: dict) -> bool:
         state = self._images.get(self.app(row))
-        return state is not None and state.status in ("failed", "ready")
+        return state is not None and state.status in ("failed", "ready", "incompatible")
 
     def _start_build(self, app: str, row: dict, family: str | None, state: _ImageBuild) -> None:
         from sqlgate.executors.docker_build import build_service_image

@@ -7,8 +7,11 @@ Every container this module makes is removed by its fixtures, whatever the tests
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import threading
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -16,8 +19,8 @@ import pytest
 import sqlgate
 from sqlgate import dbapi
 from sqlgate.executors import ray_serve, service_containers
-from sqlgate.registry import Registry
-from tests.images.where_am_i import WhereAmI
+from sqlgate.registry import Registry, store
+from tests.images import where_am_i
 
 pytestmark = [
     pytest.mark.slow,
@@ -28,6 +31,7 @@ pytestmark = [
 # not in the gateway's environment: the model can only run in its image
 REQUIREMENT = "inflection==0.5.1"
 SAMPLE = pd.DataFrame({"a": [1.0]})
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "models"
 
 
 def rows(conn, sql: str) -> list[dict]:
@@ -55,20 +59,45 @@ def engine_prefix(conn) -> str:
     return ray_serve.app_name(conn.session.engine.services.key, "")
 
 
+def saved_model() -> Path:
+    """WhereAmI logged once per machine and kept (like the stand-in base image): a custom
+    model's pickle differs at every logging (cloudpickle gives a dynamic class a fresh id), so
+    logging it anew in each session would change its image's content-hash tag and cost a
+    build each time. Registered with CREATE MODEL ... FROM, the same bytes give the same tag."""
+    import hashlib
+
+    import cloudpickle
+
+    source = Path(where_am_i.__file__).read_bytes()
+    key = hashlib.sha256(source + cloudpickle.__version__.encode()).hexdigest()[:12]
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sqlgate-tests"
+    saved = cache / f"where_am_i-{key}"
+    if saved.exists():
+        return saved
+    with sqlgate.connect(":memory:") as conn:
+        Registry(conn).log_model(
+            where_am_i.WhereAmI(),
+            model_name="where_am_i",
+            version_name="v1",
+            sample_input_data=SAMPLE,
+            pip_requirements=[REQUIREMENT],
+        )
+        row = conn.session.catalog.one("SELECT artifact FROM model_versions")
+        directory = store.resolve(conn.session.engine.models_dir, row["artifact"])
+        staging = cache / f".{saved.name}-{os.getpid()}"
+        shutil.copytree(directory, staging)
+    staging.rename(saved)
+    return saved
+
+
 def gateway_with_model() -> tuple[sqlgate.Connection, object]:
     conn = sqlgate.connect(":memory:")
     conn.execute(
         "CREATE COMPUTE POOL pool MIN_NODES = 1 MAX_NODES = 2 INSTANCE_FAMILY = CPU_X64_XS"
     )
     conn.execute("CREATE IMAGE REPOSITORY images")
-    mv = Registry(conn).log_model(
-        WhereAmI(),
-        model_name="where_am_i",
-        version_name="v1",
-        sample_input_data=SAMPLE,
-        pip_requirements=[REQUIREMENT],
-    )
-    return conn, mv
+    conn.execute(f"CREATE MODEL where_am_i WITH VERSION v1 FROM '{saved_model()}'")
+    return conn, Registry(conn).get_model("where_am_i").version("v1")
 
 
 def remove_containers(prefix: str) -> None:
@@ -212,7 +241,7 @@ def test_suspend_and_drop_remove_the_containers(gateway, in_image):
 def test_a_build_that_fails_makes_the_service_failed(gateway):
     conn, _ = gateway
     Registry(conn).log_model(
-        WhereAmI(),
+        where_am_i.WhereAmI(),
         model_name="broken",
         version_name="v1",
         sample_input_data=SAMPLE,
@@ -307,3 +336,28 @@ def test_closing_an_in_memory_engine_removes_its_containers(gateway):
         assert not service_containers.apps(prefix)
     finally:
         remove_containers(prefix)
+
+
+def test_a_model_of_another_python_fails_before_any_build(gateway, tmp_path):
+    """Its image would run that Python, and a Ray node must run the gateway's: the service
+    fails at once, saying so, with nothing built or started."""
+    conn, _ = gateway
+    logged = tmp_path / "py312"
+    shutil.copytree(FIXTURES / "linear", logged)
+    manifest = json.loads((logged / "manifest.json").read_text())
+    (logged / "manifest.json").write_text(json.dumps({**manifest, "python_version": "3.12"}))
+    conn.execute(f"CREATE MODEL py312 FROM '{logged}'")
+    builds = conn.session.catalog.one("SELECT count(*) AS n FROM model_builds")["n"]
+    conn.execute(
+        "CREATE SERVICE py312 IN COMPUTE POOL pool FOR MODEL py312 VERSION v1"
+        " RUN_IN_IMAGE = TRUE IMAGE_REPOSITORY = images"
+    )
+    try:
+        shown = rows(conn, "SHOW SERVICES LIKE 'PY312'")[0]
+        assert shown["status"] == "FAILED"
+        with pytest.raises(dbapi.Error, match=r"logged with Python 3\.12.*gateway's \(3\.11\)"):
+            conn.execute("SELECT py312!predict(1.0, 2.0)")
+        assert conn.session.catalog.one("SELECT count(*) AS n FROM model_builds")["n"] == builds
+        assert service_containers.listed(conn.session.engine.services.app(shown)) == []
+    finally:
+        conn.execute("DROP SERVICE py312")
