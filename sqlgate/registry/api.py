@@ -787,31 +787,26 @@ class ModelVersion:
         return str(name)
 
     def _wait_running(self, name: ObjectName) -> None:
-        """Wait for an instance to be READY, printing the service's status as it changes
-        (building its image takes minutes: each build step shows)."""
+        """Wait for the service to be RUNNING, printing its status while it builds its image
+        (minutes: each build step shows), as GET_SERVICE_STATUS would report it."""
         from sqlgate.executors.ray_serve import START_TIMEOUT_S
 
+        services = self._registry._session.engine.services
         deadline = time.monotonic() + START_TIMEOUT_S
         shown = None
         while True:
-            wait = max(0, min(2, int(deadline - time.monotonic())))
-            status = (
-                self._registry._sql(f"CALL SYSTEM$GET_SERVICE_STATUS({literal(str(name))}, {wait})")
-                .table.column(0)[0]
-                .as_py()
-            )
-            entries = json.loads(status)
-            if any(e["status"] == "READY" for e in entries):
+            row = services.row(name)
+            if row is None:
+                raise ObjectNotFound("Service", str(name))
+            status, message, running = services.status(row)
+            if status == "RUNNING" and running:
                 return
-            first = entries[0] if entries else {"status": "PENDING", "message": ""}
-            if first["status"] not in ("PENDING", "RUNNING") or time.monotonic() >= deadline:
-                raise SqlgateError(
-                    f"Service {name} did not start: {first['status']}: {first.get('message')}"
-                )
-            line = f"{name}: {first['status']}: {first.get('message')}"
-            if line != shown and "Building image" in line:
-                _print_progress(line)
-                shown = line
+            if status != "PENDING" or time.monotonic() >= deadline:
+                raise SqlgateError(f"Service {name} did not start: {status}: {message}")
+            if message != shown and "Building image" in message:
+                _print_progress(f"{name}: {status}: {message}")
+                shown = message
+            time.sleep(0.2)
 
     def list_services(self) -> pd.DataFrame:
         """The services hosting this version: name, status, inference_endpoint."""
