@@ -708,6 +708,7 @@ def system_function(function: exp.Anonymous, session: Session) -> str:
             break
         time.sleep(0.2)
     entries = []
+    image = services.image(row)
     for number, (replica, started) in enumerate(services.instances(row)):
         entries.append(
             {
@@ -716,7 +717,7 @@ def system_function(function: exp.Anonymous, session: Session) -> str:
                 "containerName": CONTAINER,
                 "instanceId": str(number),
                 "serviceName": row["name"],
-                "image": None,
+                "image": image,
                 "restartCount": 0,
                 "startTime": _iso(started),
                 "replica": replica,
@@ -730,7 +731,7 @@ def system_function(function: exp.Anonymous, session: Session) -> str:
                 "containerName": CONTAINER,
                 "instanceId": None,
                 "serviceName": row["name"],
-                "image": None,
+                "image": image,
                 "restartCount": 0,
                 "startTime": None,
             }

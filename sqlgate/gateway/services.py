@@ -377,6 +377,12 @@ class Services:
             if app not in plans:
                 self._containers.pop(app, None)
 
+    def image(self, row: dict) -> str | None:
+        """The image a service in containers runs (None: in the gateway's environment, or not
+        built yet)."""
+        state = self._images.get(self.app(row))
+        return state.image if state is not None and state.status == "ready" else None
+
     def containers(self, row: dict) -> tuple[list[service_containers.Container], t.Any]:
         """The service's containers and what the executor remembers of them."""
         app = self.app(row)

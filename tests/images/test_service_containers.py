@@ -162,6 +162,9 @@ def test_replicas_answer_from_inside_the_image(gateway, in_image, docker_client)
     (container,) = rows(conn, "SHOW SERVICE CONTAINERS IN SERVICE in_image")
     assert container["status"] == "READY" and container["restart_count"] == 0
     assert container["image_name"].startswith("sqlgate/public/images/where_am_i-v1:")
+    status = rows(conn, "CALL SYSTEM$GET_SERVICE_STATUS('in_image')")[0]
+    (entry,) = json.loads(next(iter(status.values())))
+    assert entry["status"] == "READY" and entry["image"] == container["image_name"]
     spec = json.loads(rows(conn, "DESCRIBE SERVICE in_image")[0]["spec"])
     assert spec["run_in_image"] and spec["image"] == container["image_name"]
     (resource,) = spec["ray_actor_options"]["resources"]
