@@ -43,6 +43,7 @@ Progress = Callable[[str], None]
 LABEL_REPOSITORY = "org.sqlgate.repository"  # the image repository's repository_url
 LABEL_MODEL = "org.sqlgate.model"
 LABEL_VERSION = "org.sqlgate.version"
+LABEL_VARIANT = "org.sqlgate.variant"  # "ray": the image services run their replicas in
 
 
 class ImageBuildError(SqlgateError):
@@ -145,8 +146,7 @@ def build_model_image(
     """Build (or find) the image of `model` version `version` in `repository`.
 
     `instance_family` picks the base (GPU families have their own); `extra_requirements` are
-    installed beside the model's (Ray, for an image whose containers join a Ray cluster), and
-    are part of the content hash."""
+    installed beside the model's and are part of the content hash."""
     started = time.monotonic()
     row = _version_row(session, model, version)
     url = _repository(session, repository)
@@ -169,25 +169,105 @@ def build_model_image(
     plan = contexts.plan(
         manifest, model_dir, label, base, base_id, labels, tuple(extra_requirements)
     )
-    image_name = names.image_name(model.name, version)
-    reference = f"{names.repository_name(url)}/{image_name}"
-    image = f"{reference}:{plan.tag}"
+    image = f"{names.repository_name(url)}/{names.image_name(model.name, version)}:{plan.tag}"
+
+    def build(log: Progress, build_id: str) -> Any:
+        settings = index_settings(integration, host_ports, lambda m: (log(m), progress(m)))
+        return _build(client, plan, model_dir, image, build_id, settings, log, progress)
+
+    return _recorded_build(
+        session, model, version, repository, image, base, integration, started, build, progress
+    )
+
+
+def build_service_image(
+    session: Session,
+    model: ObjectName,
+    version: str,
+    repository: ObjectName,
+    *,
+    instance_family: str | None = None,
+    progress: Progress = lambda _: None,
+) -> BuiltImage:
+    """Build (or find) the image a service runs its replicas in: the version's standalone image
+    (built first if missing) with a layer adding Ray and the replica's modules on top, so that
+    the standalone image stays slim (`docker run` needs no Ray) and both share its layers."""
+    started = time.monotonic()
+    standalone = build_model_image(
+        session, model, version, repository, instance_family=instance_family, progress=progress
+    )
+    client = docker_engine.client()
+    row = _version_row(session, model, version)
+    model_dir = store.resolve(session.engine.models_dir, row["artifact"])
+    manifest, _ = manifests.load(model_dir)
+    url = _repository(session, repository)
+    base = names.base_image(instance_family)
+    labels = {
+        LABEL_REPOSITORY: url,
+        LABEL_MODEL: str(model),
+        LABEL_VERSION: version,
+        LABEL_VARIANT: "ray",
+    }
+    base_plan = contexts.plan(
+        manifest,
+        model_dir,
+        f"Model {model} version {version}",
+        base,
+        client.images.get(base).id,
+        labels,
+    )
+    plan = contexts.ray_plan(base_plan, standalone.image, labels)
+    image = f"{standalone.image.rsplit(':', 1)[0]}:{plan.tag}"
+
+    def build(log: Progress, build_id: str) -> Any:
+        arch = client.images.get(standalone.image).attrs.get("Architecture", "amd64")
+        with tempfile.TemporaryDirectory(prefix="sqlgate-build-") as scratch:
+            context = Path(scratch)
+            contexts.write_ray(context, plan)
+            progress(f"{build_id}: resolving Ray ({contexts.ray_requirement()}) into wheels")
+            log(f"# requirements: {', '.join(plan.requirements)}")
+            wheels = wheelhouse.download(
+                plan.requirements,
+                context / "wheels",
+                python_version=plan.python_version,
+                architecture=arch,
+                log=log,
+            )
+            size = sum(w.stat().st_size for w in wheels)
+            progress(f"{build_id}: {len(wheels)} wheels ({size / 1e6:.0f} MB); docker build")
+            return docker_build(client, context, image, build_id, {}, log, progress)
+
+    return _recorded_build(
+        session, model, version, repository, image, standalone.image, None, started, build, progress
+    )
+
+
+def _recorded_build(
+    session: Session,
+    model: ObjectName,
+    version: str,
+    repository: ObjectName,
+    image: str,
+    base: str,
+    integration: str | None,
+    started: float,
+    build: Callable[[Progress, str], Any],
+    progress: Progress,
+) -> BuiltImage:
+    """`build` run as a MODEL_BUILD_<id> recorded in the catalog with its log, or nothing at all
+    when Docker has `image` already (the tag is the content)."""
+    client = docker_engine.client()
     try:
         existing = client.images.get(image)
     except docker.errors.ImageNotFound:
         existing = None
     if existing is not None:
         progress(f"{image} is up to date")
+        tag = image.rsplit(":", 1)[1]
+        name = image.rsplit(":", 1)[0].rsplit("/", 1)[1]
+        seconds = time.monotonic() - started
         return BuiltImage(
-            image,
-            image_name,
-            plan.tag,
-            existing.id,
-            existing.attrs["Size"],
-            False,
-            time.monotonic() - started,
-            None,
-            None,
+            image, name, tag, existing.id, existing.attrs["Size"], False, seconds, None, None
         )
     build_id = f"MODEL_BUILD_{secrets.token_hex(4).upper()}"
     log_path = builds_dir(session) / f"{build_id}.log"
@@ -209,7 +289,7 @@ def build_model_image(
                 repository.name,
                 image,
                 base,
-                external_access_integration,
+                integration,
                 str(log_path),
             ],
         )
@@ -221,8 +301,7 @@ def build_model_image(
             log_file.flush()
 
         try:
-            settings = index_settings(integration, host_ports, lambda m: (log(m), progress(m)))
-            built = _build(client, plan, model_dir, image, build_id, settings, log, progress)
+            built = build(log, build_id)
         except BaseException as e:  # recorded as FAILED whatever it was, even ^C
             message = e.message if isinstance(e, SqlgateError) else f"{type(e).__name__}: {e}"
             log(f"ERROR: {message}")
@@ -234,16 +313,10 @@ def build_model_image(
     _finish(session, build_id, log_path, "DONE", None)
     seconds = time.monotonic() - started
     progress(f"{build_id}: built {image} ({built.attrs['Size'] / 1e6:.0f} MB) in {seconds:.0f} s")
+    tag = image.rsplit(":", 1)[1]
+    name = image.rsplit(":", 1)[0].rsplit("/", 1)[1]
     return BuiltImage(
-        image,
-        image_name,
-        plan.tag,
-        built.id,
-        built.attrs["Size"],
-        True,
-        seconds,
-        build_id,
-        log_path,
+        image, name, tag, built.id, built.attrs["Size"], True, seconds, build_id, log_path
     )
 
 

@@ -71,6 +71,9 @@ class Spec:
     max_ongoing: int
     max_queued: int
     log_dir: str
+    # a service in its model's image: the Ray resource its containers offer, and the image
+    resources: tuple[tuple[str, float], ...] = ()
+    image: str | None = None
 
 
 @dataclass
@@ -143,6 +146,18 @@ def ensure_ray(key: str) -> None:
             serve.start(proxy_location="Disabled", logging_config={"log_level": "WARNING"})
 
 
+def started_here() -> bool:
+    """Whether this process started the Ray it uses (the embedded one), which ends with it."""
+    return _ray_started_here
+
+
+def gcs_address() -> str:
+    """Where a node joining this process's Ray cluster connects (`ray start --address`)."""
+    import ray
+
+    return str(ray.get_runtime_context().gcs_address)
+
+
 def cluster_resources() -> dict[str, float]:
     import ray
 
@@ -187,7 +202,11 @@ def deploy(spec: Spec) -> None:
 
     options: dict[str, Any] = {
         "name": DEPLOYMENT,
-        "ray_actor_options": {"num_cpus": spec.num_cpus, "num_gpus": spec.num_gpus},
+        "ray_actor_options": {
+            "num_cpus": spec.num_cpus,
+            "num_gpus": spec.num_gpus,
+            **({"resources": dict(spec.resources)} if spec.resources else {}),
+        },
         "max_ongoing_requests": spec.max_ongoing,
         "max_queued_requests": spec.max_queued,
         "health_check_period_s": 5,

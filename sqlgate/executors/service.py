@@ -23,6 +23,7 @@ from sqlgate.executors.common import (
     show_filter,
     skipped_drop,
 )
+from sqlgate.executors.docker_build import build_log
 from sqlgate.executors.model import get_model, resolve_version
 from sqlgate.executors.privilege import forget_grants
 from sqlgate.executors.registry import executes
@@ -31,6 +32,7 @@ from sqlgate.gateway import access
 from sqlgate.gateway.names import ObjectName, account_level, ident, qualified, target
 from sqlgate.gateway.result import BOOL, INT, TEXT, TIMESTAMP, Result, now, table
 from sqlgate.gateway.services import CONTAINER, Services, service_name, spec_json
+from sqlgate.grammar import options as opt
 from sqlgate.grammar.statements.service import (
     AlterService,
     CallSystemFunction,
@@ -38,6 +40,9 @@ from sqlgate.grammar.statements.service import (
     ShowServiceObjects,
     ShowServices,
 )
+from sqlgate.images import environment
+from sqlgate.registry import manifest as manifests
+from sqlgate.registry import store
 
 if t.TYPE_CHECKING:
     from sqlgate.gateway.catalog import Cursor
@@ -226,6 +231,57 @@ def _validate(session: Session, node: exp.Expr, row: dict, cur: Cursor) -> None:
         )
 
 
+def _image_choice(
+    session: Session, node: CreateService, model: ObjectName, version: dict, cur: Cursor
+) -> tuple[bool, ObjectName | None]:
+    """(whether the replicas run in the version's image, the repository it is built in). In the
+    image when RUN_IN_IMAGE = TRUE, or when the gateway's environment lacks a requirement of the
+    model (it could not load it in process); a repository is then needed to build the image."""
+    given = options(node)
+    asked = given.get("RUN_IN_IMAGE")
+    repository = None
+    repository_node = opt.option_dict(node.expressions).get("IMAGE_REPOSITORY")
+    if repository_node is not None:
+        repository = qualified(session, repository_node)
+        found = session.catalog.one(
+            "SELECT 1 FROM image_repositories WHERE database_name = ? AND schema_name = ?"
+            " AND name = ?",
+            [repository.database, repository.schema, repository.name],
+            cur,
+        )
+        if found is None:
+            raise ObjectNotFound(
+                "Image repository", str(repository), session.where(repository_node)
+            )
+    manifest, _ = manifests.load(store.resolve(session.engine.models_dir, version["artifact"]))
+    unmet = environment.unmet(manifest.requirements)
+    label = f"Model {model} version {version['name']}"
+    if asked is False and unmet:
+        raise InvalidValue(
+            f"RUN_IN_IMAGE = FALSE, but {label} needs {', '.join(unmet)}: the gateway's"
+            " environment cannot load it; let it run in its image"
+            " (IMAGE_REPOSITORY = <repository>)",
+            _at(session, node, "RUN_IN_IMAGE"),
+        )
+    if not asked and not unmet:
+        return False, repository
+    if repository is None:
+        why = (
+            "RUN_IN_IMAGE = TRUE"
+            if asked
+            else f"{label} needs {', '.join(unmet)}, which the gateway's environment does not have"
+        )
+        raise InvalidValue(
+            f"Service {qualified(session, node.this)} must run its replicas in the model's own"
+            " image"
+            f" ({why}), and no image repository was named to build it in: add IMAGE_REPOSITORY ="
+            " <repository> (mv.create_service(image_repo=...); CREATE IMAGE REPOSITORY first)"
+            + ("" if asked else ", or install the requirement in the gateway's environment"),
+            _at(session, node, "RUN_IN_IMAGE" if asked else "IMAGE_REPOSITORY"),
+        )
+    return True, repository
+
+
 @executes(CreateService)
 def create(node: CreateService, session: Session) -> Result:
     name = qualified(session, node.this)
@@ -269,6 +325,7 @@ def create(node: CreateService, session: Session) -> Result:
                 f" {version['model_type']} model, which runs on CPU only",
                 _at(session, node, "GPU_REQUESTS"),
             )
+        run_in_image, repository = _image_choice(session, node, model, version, cur)
         minimum = given.get("MIN_INSTANCES", DEFAULTS["MIN_INSTANCES"])
         row = {
             "database_name": name.database,
@@ -292,6 +349,8 @@ def create(node: CreateService, session: Session) -> Result:
             "owner": session.role,
             "comment": given.get("COMMENT"),
             "resumed_on": now(),
+            "run_in_image": run_in_image,
+            "image_repository": str(repository) if repository else None,
         }
         _validate(session, node, row, cur)
         cur.execute(
@@ -485,6 +544,8 @@ def show_objects(node: ShowServiceObjects, session: Session) -> Result:
         "service_name": row["name"],
         "service_status": described["status"],
     }
+    if kind == "SERVICE CONTAINERS" and row["run_in_image"]:
+        return Result(table(CONTAINER_COLUMNS, _image_containers(session, row, base)))
     instances = _services(session).instances(row) if described["current_instances"] else []
     rows = []
     for number, (replica, started) in enumerate(instances):
@@ -523,6 +584,35 @@ def show_objects(node: ShowServiceObjects, session: Session) -> Result:
     return Result(table(columns, rows))
 
 
+# Docker's container states as Snowflake's container statuses
+CONTAINER_STATUS = {"running": "READY", "created": "PENDING", "restarting": "PENDING"}
+
+
+def _image_containers(session: Session, row: dict, base: dict) -> list[dict]:
+    """The Docker containers of a service in its model's image, with their real state."""
+    containers, history = _services(session).containers(row)
+    rows = []
+    for number, c in enumerate(containers):
+        rows.append(
+            {
+                **base,
+                "instance_id": str(number),
+                "instance_status": CONTAINER_STATUS.get(c.status, "FAILED"),
+                "container_name": CONTAINER,
+                "status": CONTAINER_STATUS.get(c.status, "FAILED"),
+                "message": f"Docker container {c.name} is {c.status}"
+                + (f" (exit code {c.exit_code})" if c.exit_code is not None else ""),
+                "image_name": c.image,
+                "image_digest": c.image_id,
+                "restart_count": history.restarts,
+                "start_time": c.started_at,
+                "last_exit_code": history.last_exit_code,
+                "last_restart_time": history.last_restart,
+            }
+        )
+    return rows or [base]
+
+
 # --- SYSTEM$ functions ------------------------------------------------------------------------
 
 
@@ -546,12 +636,49 @@ def _named_service(session: Session, argument: exp.Expr) -> dict:
     return row
 
 
+BUILD_CONTAINER = "model-build"  # the one container of a MODEL_BUILD_<id> job
+
+
+def _build_logs(session: Session, function: exp.Anonymous) -> str | None:
+    """SYSTEM$GET_SERVICE_LOGS('MODEL_BUILD_<id>', 0, 'model-build'): an image build's output,
+    for whoever may monitor the model it built (None: not a build's name)."""
+    args = function.expressions
+    if function.name.upper() != "SYSTEM$GET_SERVICE_LOGS" or len(args) < 3:
+        return None
+    text = str(_constant(session, args[0], "The service name"))
+    if not text.upper().startswith("MODEL_BUILD_"):
+        return None
+    build = session.catalog.one("SELECT * FROM model_builds WHERE id = ?", [text.upper()])
+    if build is None:
+        raise ObjectNotFound("Image build", text, session.where(args[0]))
+    container = str(_constant(session, args[2], "The container name"))
+    if container.lower() != BUILD_CONTAINER:
+        raise InvalidValue(
+            f"{text.upper()} has one container, {BUILD_CONTAINER}; got '{container}'",
+            session.where(args[2]),
+        )
+    model = ObjectName(build["database_name"], build["schema_name"], build["model_name"])
+    if get_model(session, model) is None:
+        raise ObjectNotFound("Image build", text, session.where(args[0]))
+    key = (model.database, model.schema, model.name)
+    access.require_action(session, "read model artifacts", key, args[0])
+    text = build_log(session, build["id"])
+    if len(args) > 3:
+        lines = int(_constant(session, args[3], "The number of lines"))
+        kept = text.splitlines()
+        text = "\n".join(kept[-lines:] if lines > 0 else kept if lines < 0 else [])
+    return text
+
+
 def system_function(function: exp.Anonymous, session: Session) -> str:
     """SYSTEM$GET_SERVICE_LOGS / SYSTEM$GET_SERVICE_STATUS, as CALL or inside a SELECT."""
     name = function.name.upper()
     args = function.expressions
     if not args:
         raise InvalidValue(f"{name} needs a service name", session.where(function))
+    build = _build_logs(session, function)
+    if build is not None:
+        return build
     row = _named_service(session, args[0])
     # inside a query as much as in CALL (where access.RULES checked it already)
     key = (row["database_name"], row["schema_name"], row["name"])
@@ -581,6 +708,7 @@ def system_function(function: exp.Anonymous, session: Session) -> str:
             break
         time.sleep(0.2)
     entries = []
+    image = services.image(row)
     for number, (replica, started) in enumerate(services.instances(row)):
         entries.append(
             {
@@ -589,7 +717,7 @@ def system_function(function: exp.Anonymous, session: Session) -> str:
                 "containerName": CONTAINER,
                 "instanceId": str(number),
                 "serviceName": row["name"],
-                "image": None,
+                "image": image,
                 "restartCount": 0,
                 "startTime": _iso(started),
                 "replica": replica,
@@ -603,7 +731,7 @@ def system_function(function: exp.Anonymous, session: Session) -> str:
                 "containerName": CONTAINER,
                 "instanceId": None,
                 "serviceName": row["name"],
-                "image": None,
+                "image": image,
                 "restartCount": 0,
                 "startTime": None,
             }

@@ -261,4 +261,16 @@ CREATE TABLE services (
 );
 """
 
-MIGRATIONS: list[str] = [V1, MODEL_BUILDS, USERS, SERVICES]
+# Services whose replicas run in their model's image (issue 6): asked with RUN_IN_IMAGE, or
+# because the gateway's environment lacks a requirement of the model; built into this repository.
+SERVICE_IMAGES = "ALTER TABLE services ADD COLUMN run_in_image BOOLEAN DEFAULT FALSE"
+SERVICE_IMAGE_REPOSITORY = "ALTER TABLE services ADD COLUMN image_repository VARCHAR"
+
+MIGRATIONS: list[str] = [
+    V1,
+    MODEL_BUILDS,
+    USERS,
+    SERVICES,
+    SERVICE_IMAGES,
+    SERVICE_IMAGE_REPOSITORY,
+]

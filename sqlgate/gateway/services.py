@@ -4,6 +4,12 @@ tens of seconds to start), after every service statement, and from a watcher thr
 follows aliases (a service created FOR MODEL m VERSION <alias> rolls to wherever the alias
 moves) and suspends services idle for AUTO_SUSPEND_SECS.
 
+A service can run its replicas in its model version's image (RUN_IN_IMAGE, or because the
+gateway's environment lacks a requirement of the model): reconcile then builds the image in the
+background (the service PENDING meanwhile, FAILED if the build fails), starts the containers
+that join Ray as worker nodes (executors/service_containers.py) and deploys replicas that ask
+for the resource only those nodes offer; the watcher replaces containers that die.
+
 Compute pools are capacity: an instance occupies one node of its pool, and a service reserves
 MAX_INSTANCES nodes, so the services of a pool fit within MAX_NODES or wait, PENDING, with a
 status message saying why. Each instance asks Ray for the pool's INSTANCE_FAMILY (vCPUs, GPUs),
@@ -25,8 +31,9 @@ from pathlib import Path
 import pyarrow as pa
 
 from sqlgate.errors import InvalidValue, SqlgateError
-from sqlgate.executors import ray_serve
+from sqlgate.executors import ray_serve, service_containers
 from sqlgate.gateway.names import ObjectName
+from sqlgate.images import context as contexts
 from sqlgate.registry import store
 
 if t.TYPE_CHECKING:
@@ -57,6 +64,7 @@ class Plan:
     fits: bool
     message: str
     spec: ray_serve.Spec | None = None
+    failed: bool = False  # it cannot run as it is (its image does not build, ...): FAILED
 
 
 @dataclass
@@ -69,6 +77,18 @@ class _Live:
     error: str | None = None
     last_call: float = field(default_factory=time.monotonic)
     last_answer: float = 0.0  # when a call last got an answer from the application
+
+
+@dataclass
+class _ImageBuild:
+    """The image a service in containers runs, built in the background."""
+
+    key: tuple[str, ...]  # model, version, repository, instance family
+    status: str = "building"  # building, failed, ready
+    build_id: str | None = None  # the MODEL_BUILD_<id> under way
+    image: str | None = None
+    tag: str | None = None
+    message: str = "checking the Docker engine for the image"
 
 
 def service_name(row: dict) -> ObjectName:
@@ -93,6 +113,8 @@ class Services:
         )
         self._lock = threading.RLock()
         self._live: dict[str, _Live] = {}
+        self._images: dict[str, _ImageBuild] = {}  # app -> its image (services in containers)
+        self._containers: dict[str, service_containers.History] = {}
         self._watcher: threading.Thread | None = None
         self._closed = threading.Event()
 
@@ -176,7 +198,7 @@ class Services:
         family_cpus = float(family["vcpu"]) if family else 1.0
         num_cpus = min(family_cpus, cpus)
         wanted_gpus = float(row["gpu_requests"] or 0)
-        if wanted_gpus > gpus:
+        if wanted_gpus > gpus and not row.get("run_in_image"):  # else its containers bring them
             plan.fits = False
             plan.message = (
                 f"Waiting for capacity: GPU_REQUESTS = {row['gpu_requests']} but the Ray cluster"
@@ -185,6 +207,19 @@ class Services:
             return None
         workers = row["num_workers"] or (1 if wanted_gpus else int(2 * num_cpus + 1))
         directory = store.resolve(self.engine.models_dir, version["artifact"])
+        resources: tuple[tuple[str, float], ...] = ()
+        image = None
+        if row.get("run_in_image"):
+            built = self._image_for(row, family)
+            if built is None:
+                plan.fits, plan.message = False, self._image_pending(row)
+                plan.failed = self._image_pending_failed(row)
+                return None
+            image = built.image
+            resources = ((service_containers.resource_name(self.app(row), str(built.tag)), 1),)
+            # the replica takes its container's node; the node offers no CPU to anything else
+            num_cpus = 0.0
+            directory = Path(contexts.MODEL_DIR)
         return ray_serve.Spec(
             app=self.app(row),
             directory=str(directory),
@@ -198,7 +233,161 @@ class Services:
             max_ongoing=workers,
             max_queued=max(8, 2 * workers * row["max_instances"]),
             log_dir=str(self.log_dir(row)),
+            resources=resources,
+            image=image,
         )
+
+    # --- images and containers (services in their model's image) ------------------------------
+    def _image_for(self, row: dict, family: dict | None) -> _ImageBuild | None:
+        """The service's image once built, else None (a build is started, or it failed)."""
+        app = self.app(row)
+        gpus = int(row["gpu_requests"] or 0)
+        family_name = family["name"] if family else None
+        key = (
+            str(model_name(row)),
+            row["version_name"],
+            str(row["image_repository"]),
+            str(family_name),
+        )
+        with self._lock:  # one build per service, whichever thread plans first
+            state = self._images.get(app)
+            if state is not None and state.key == key:
+                if state.status != "ready":
+                    return None
+                history = self._containers.get(app)
+                if history is not None and history.failure and history.failed_image == state.image:
+                    return None
+                return state
+            python = self._python_problem(row)
+            if python is not None:  # before building: its containers could not join Ray
+                self._images[app] = _ImageBuild(key, "incompatible", message=python)
+                return None
+            problem = service_containers.gpu_problem(gpus)
+            if problem is not None:  # before building: the image would be of no use here
+                self._images[app] = _ImageBuild(key, "waiting", message=problem)
+                return None
+            state = self._images[app] = _ImageBuild(key)
+            self._start_build(app, row, family_name, state)
+            return None
+
+    def _python_problem(self, row: dict) -> str | None:
+        """A Ray node must run the head's Python minor version (and its Ray: the image pins
+        the gateway's); the image's Python is the one the model was logged with."""
+        import sys
+
+        version = self.engine.catalog.one(
+            "SELECT python_version FROM model_versions WHERE database_name = ? AND"
+            " schema_name = ? AND model_name = ? AND name = ?",
+            [row["model_database"], row["model_schema"], row["model_name"], row["version_name"]],
+        )
+        logged = version["python_version"] if version else None
+        mine = f"{sys.version_info.major}.{sys.version_info.minor}"
+        if logged and logged != mine:
+            return (
+                f"Model {model_name(row)} version {row['version_name']} was logged with Python"
+                f" {logged}; its image runs that Python, and Ray nodes must run the gateway's"
+                f" ({mine}). Log the model with Python {mine}"
+            )
+        return None
+
+    def _image_pending(self, row: dict) -> str:
+        app = self.app(row)
+        state = self._images.get(app)
+        history = self._containers.get(app)
+        if state is None:
+            return "Building image"
+        if state.status == "waiting":
+            return f"Waiting for capacity: {state.message}"
+        if state.status == "incompatible":
+            return state.message
+        if state.status == "failed":
+            message = state.message.removeprefix(f"{state.build_id} failed: ")
+            return f"Building image {state.build_id or ''} failed: {message}".replace("  ", " ")
+        if state.status == "ready" and history is not None and history.failure:
+            return history.failure
+        return f"Building image {state.build_id or ''} ({state.message})".replace("  ", " ")
+
+    def _image_pending_failed(self, row: dict) -> bool:
+        state = self._images.get(self.app(row))
+        return state is not None and state.status in ("failed", "ready", "incompatible")
+
+    def _start_build(self, app: str, row: dict, family: str | None, state: _ImageBuild) -> None:
+        from sqlgate.executors.docker_build import build_service_image
+        from sqlgate.gateway.session import Session
+
+        repository = ObjectName(*str(row["image_repository"]).split(".", 2))
+        session = Session(self.engine)
+        model, version = model_name(row), row["version_name"]
+
+        def progress(line: str) -> None:
+            found = re.match(r"(MODEL_BUILD_[0-9A-F]+): (.*)", line)
+            if found:
+                state.build_id, state.message = found.group(1), found.group(2)[:200]
+
+        def run() -> None:
+            try:
+                built = build_service_image(
+                    session, model, version, repository, instance_family=family, progress=progress
+                )
+            except Exception as e:
+                message = e.message if isinstance(e, SqlgateError) else f"{type(e).__name__}: {e}"
+                state.status, state.message = "failed", message
+                log.warning("sqlgate: building the image of %s failed: %s", app, message)
+            else:
+                state.image, state.tag, state.status = built.image, built.tag, "ready"
+            if self._closed.is_set():
+                return
+            try:
+                self.reconcile()
+            except Exception as e:  # the watcher tries again
+                log.debug("sqlgate: reconcile after the build of %s: %s", app, e)
+
+        threading.Thread(target=run, name=f"build-{app}", daemon=True).start()
+
+    def _reconcile_containers(self, plans: dict[str, Plan]) -> None:
+        """Containers for the services in images that should run; none for the others."""
+        wanted = {
+            app: plan
+            for app, plan in plans.items()
+            if plan.fits and plan.spec is not None and plan.spec.image
+        }
+        if not wanted and not self._containers:
+            return  # no Docker needed (nor reachable, perhaps)
+        for app, plan in plans.items():
+            if plan.row["state"] == "SUSPENDED":  # RESUME builds and starts afresh
+                self._images.pop(app, None)
+                self._containers.pop(app, None)
+        for app, plan in wanted.items():
+            spec = t.cast(ray_serve.Spec, plan.spec)
+            history = self._containers.setdefault(app, service_containers.History())
+            service_containers.ensure(
+                app,
+                t.cast(str, spec.image),
+                spec.resources[0][0],
+                spec.max_instances,
+                ray_serve.gcs_address(),
+                int(spec.num_gpus),
+                spec.log_dir,
+                history,
+            )
+        for app in service_containers.apps(ray_serve.app_name(self.key, "")):
+            if app not in wanted:
+                service_containers.remove(app)
+        for app in list(self._containers):
+            if app not in plans:
+                self._containers.pop(app, None)
+
+    def image(self, row: dict) -> str | None:
+        """The image a service in containers runs (None: in the gateway's environment, or not
+        built yet)."""
+        state = self._images.get(self.app(row))
+        return state.image if state is not None and state.status == "ready" else None
+
+    def containers(self, row: dict) -> tuple[list[service_containers.Container], t.Any]:
+        """The service's containers and what the executor remembers of them."""
+        app = self.app(row)
+        history = self._containers.get(app) or service_containers.History()
+        return service_containers.listed(app), history
 
     def resources_note(self, row: dict) -> dict[str, t.Any]:
         """What DESCRIBE shows about the resources an instance gets, scaling included."""
@@ -220,9 +409,12 @@ class Services:
         if plan is not None and plan.spec is not None:
             spec = plan.spec
             note["ray_actor_options"] = {"num_cpus": spec.num_cpus, "num_gpus": spec.num_gpus}
+            if spec.image:  # replicas in the model's image, on its containers' Ray nodes
+                note["ray_actor_options"]["resources"] = dict(spec.resources)
+                note["image"] = spec.image
             note["max_ongoing_requests"] = spec.max_ongoing
             note["max_queued_requests"] = spec.max_queued
-            if spec.num_cpus < pool["vcpu"]:
+            if spec.num_cpus < pool["vcpu"] and not spec.image:
                 note["scaled_down"] = (
                     f"{pool['instance_family']} has {pool['vcpu']} vCPUs per node; this Ray"
                     f" cluster has {spec.num_cpus:g}, so each instance gets {spec.num_cpus:g}"
@@ -255,6 +447,7 @@ class Services:
                 if app.startswith(prefix) and app not in plans:
                     ray_serve.delete(app)
                     self._live.pop(app, None)
+            self._reconcile_containers(plans)
             self._start_watcher()
 
     def _deploy(self, app: str, spec: ray_serve.Spec, live: _Live) -> None:
@@ -288,6 +481,9 @@ class Services:
         with self._lock:
             ray_serve.delete(app)
             self._live.pop(app, None)
+            self._images.pop(app, None)
+            if self._containers.pop(app, None) is not None or row.get("run_in_image"):
+                service_containers.remove(app)
 
     # --- status -------------------------------------------------------------------------------
     def status(
@@ -300,7 +496,7 @@ class Services:
         plans = plans if plans is not None else self.plans()
         plan = plans.get(app)
         if plan is not None and not plan.fits:
-            return "PENDING", plan.message, 0
+            return "FAILED" if plan.failed else "PENDING", plan.message, 0
         states = states if states is not None else ray_serve.states()
         state = states.get(app)
         live = self._live.get(app)
@@ -547,11 +743,16 @@ class Services:
         """Stop watching. An in-memory engine's services go with it; a data directory's keep
         running (its catalog still wants them, and the next start re-attaches)."""
         self._closed.set()
+        prefix = ray_serve.app_name(self.key, "")
         if self.engine.home is None and ray_serve.ray_ready():
-            prefix = ray_serve.app_name(self.key, "")
             for app in ray_serve.states():
                 if app.startswith(prefix):
                     ray_serve.delete(app)
+        if self.engine.home is None and self._containers:
+            with self._lock:
+                for app in service_containers.apps(prefix):
+                    service_containers.remove(app)
+                self._containers.clear()
 
 
 _NODE = re.compile(r" on node ([^)\s]+)\)")
@@ -580,6 +781,8 @@ def spec_json(row: dict, note: dict[str, t.Any]) -> str:
         "num_workers": row["num_workers"],
         "max_batch_rows": row["max_batch_rows"] or DEFAULT_MAX_BATCH_ROWS,
         "container": CONTAINER,
+        "run_in_image": bool(row.get("run_in_image")),
+        "image_repository": row.get("image_repository"),
         **note,
     }
     return json.dumps(spec, sort_keys=True)

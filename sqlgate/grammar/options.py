@@ -22,6 +22,7 @@ INT = "an integer"
 BOOL = "TRUE or FALSE"
 STRING = "a string"
 NAME = "a name or a string"  # INSTANCE_FAMILY = CPU_X64_M or = 'CPU_X64_M'
+OBJECT = "an object name"  # IMAGE_REPOSITORY = db.schema.repo (qualified like any object)
 LIST = "a parenthesised list"  # VALUE_LIST = ('a', 'b'), ALLOWED_NETWORK_RULES = (r1, r2)
 NESTED = "a parenthesised option list"  # ENCRYPTION = (TYPE = 'SNOWFLAKE_SSE')
 TAGS = "a tag list"  # [WITH] TAG (k = 'v', ...)
@@ -83,6 +84,8 @@ def parse_value(self: Parser, kind: str, key: str) -> exp.Expr:
         value = self._parse_string()
     elif kind == NAME:
         value = self._parse_string() or self._parse_id_var(any_token=False)
+    elif kind == OBJECT:
+        value = self._parse_table_parts()
     elif kind == LIST:
         if self._match(TokenType.L_PAREN):
             items = (

@@ -53,6 +53,11 @@ RUNTIME_INIT = '"""sqlgate\'s model-serving runtime (the subset copied into mode
 # Libraries those modules import, pinned to the versions the gateway runs, so a model answers
 # the same in a container as in the gateway process.
 RUNTIME_LIBRARIES = ("numpy", "pandas", "pyarrow", "starlette", "uvicorn")
+# The Ray variant (Dockerfile.ray.template) adds Ray, at the gateway's own version (a worker node
+# must run the head's), and what a Ray Serve replica of a service imports (runtime/replica.py).
+RAY_MODULES = ("runtime/batch.py", "runtime/replica.py")
+RAY_DISTRIBUTION = "ray"
+RAY_EXTRA = "serve"
 FLAVOR_LIBRARIES = {"custom": ("cloudpickle",)}
 
 
@@ -135,3 +140,51 @@ def write(context: Path, the_plan: Plan, model_dir: Path) -> None:
     (runtime / "__init__.py").write_text(RUNTIME_INIT)
     (context / "wheels").mkdir(exist_ok=True)
     (context / PIP_CERT).touch()
+
+
+def ray_requirement() -> str:
+    return f"{RAY_DISTRIBUTION}[{RAY_EXTRA}]=={metadata.version(RAY_DISTRIBUTION)}"
+
+
+@dataclass(frozen=True)
+class RayPlan:
+    """The Ray variant of a standalone image; `tag` is its content hash."""
+
+    standalone: str  # the standalone image's reference
+    python_version: str
+    requirements: tuple[str, ...]
+    dockerfile: str
+    tag: str
+
+
+def ray_plan(standalone: Plan, standalone_image: str, labels: dict[str, str]) -> RayPlan:
+    """The variant of `standalone_image` whose containers join a Ray cluster. Its requirements
+    are the standalone ones plus Ray, resolved together, so what the standalone image has is
+    kept at its version and only Ray and its own dependencies are added."""
+    requirements = (*standalone.requirements, ray_requirement())
+    text = resources.files("sqlgate.images").joinpath("Dockerfile.ray.template").read_text()
+    dockerfile = string.Template(text).substitute(
+        standalone=standalone_image,
+        labels=" ".join(f"{key}={_env_value(value)}" for key, value in sorted(labels.items())),
+    )
+    digest = hashlib.sha256()
+    for part in (standalone.tag, dockerfile, "\n".join(requirements)):
+        digest.update(part.encode() + b"\0")
+    root = _sqlgate_root()
+    for module in RAY_MODULES:
+        digest.update(module.encode() + b"\0" + (root / module).read_bytes())
+    tag = digest.hexdigest()[:TAG_LENGTH]
+    return RayPlan(standalone_image, standalone.python_version, requirements, dockerfile, tag)
+
+
+def write_ray(context: Path, the_plan: RayPlan) -> None:
+    """The Ray variant's context but its wheels: the Dockerfile, requirements and `runtime/`
+    (the replica's modules, laid over the standalone image's runtime)."""
+    (context / "Dockerfile").write_text(the_plan.dockerfile)
+    (context / "requirements.txt").write_text("".join(f"{r}\n" for r in the_plan.requirements))
+    runtime = context / "runtime" / "sqlgate"
+    root = _sqlgate_root()
+    for module in RAY_MODULES:
+        (runtime / module).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(root / module, runtime / module)
+    (context / "wheels").mkdir(exist_ok=True)

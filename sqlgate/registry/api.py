@@ -719,15 +719,19 @@ class ModelVersion:
         num_workers: int | None = None,
         max_batch_rows: int | None = None,
         block: bool = True,
+        run_in_image: bool | None = None,
         **kwargs: Any,
     ) -> str:
         """Deploy this version as a service (seed 000's `mv.create_service`): MIN_INSTANCES =
         MAX_INSTANCES = `max_instances`, GPUs from `gpu_requests` (an error for CPU-only
         flavors), workers per instance 2 x CPUs + 1 (CPU) or 1 (GPU) unless `num_workers`.
         Idempotent: a service of that name hosting this version is left as it is. With `block`
-        (the default) it returns once the service answers. `image_repo`, the build options and
-        `force_rebuild` are accepted for compatibility: services run on Ray workers with the
-        gateway's environment, so no image is built."""
+        (the default) it returns once the service answers. `image_repo` names the image
+        repository the version's image is built in when the service runs its replicas there:
+        when `run_in_image` is True, or on its own when the gateway's environment lacks one of
+        the model's requirements (else the replicas run on Ray workers with the gateway's
+        environment, and no image is built). The other build options and `force_rebuild` are
+        accepted for compatibility."""
         accepted = {
             "build_external_access_integration",
             "build_external_access_integrations",
@@ -766,6 +770,13 @@ class ModelVersion:
             if max_batch_rows is not None:
                 options.append(f"MAX_BATCH_ROWS = {int(max_batch_rows)}")
             options.append(f"INGRESS_ENABLED = {'TRUE' if ingress_enabled else 'FALSE'}")
+            if run_in_image is not None:
+                options.append(f"RUN_IN_IMAGE = {'TRUE' if run_in_image else 'FALSE'}")
+            if image_repo:
+                parts = [resolve_name(p, "image repository name") for p in _split_parts(image_repo)]
+                if len(parts) > 3:
+                    raise InvalidValue(f"Invalid image repository name {image_repo!r}")
+                options.append(f"IMAGE_REPOSITORY = {'.'.join(quote(p) for p in parts)}")
             self._registry._sql(
                 f"CREATE SERVICE IF NOT EXISTS {_sql_name(name)} IN COMPUTE POOL {quote(pool)}"
                 f" FOR MODEL {_sql_name(self._model.object_name)}"
@@ -776,19 +787,26 @@ class ModelVersion:
         return str(name)
 
     def _wait_running(self, name: ObjectName) -> None:
+        """Wait for the service to be RUNNING, printing its status while it builds its image
+        (minutes: each build step shows), as GET_SERVICE_STATUS would report it."""
         from sqlgate.executors.ray_serve import START_TIMEOUT_S
 
-        status = (
-            self._registry._sql(
-                f"CALL SYSTEM$GET_SERVICE_STATUS({literal(str(name))}, {int(START_TIMEOUT_S)})"
-            )
-            .table.column(0)[0]
-            .as_py()
-        )
-        entries = json.loads(status)
-        if not any(e["status"] == "READY" for e in entries):
-            message = entries[0].get("message") if entries else ""
-            raise SqlgateError(f"Service {name} did not start: {entries[0]['status']}: {message}")
+        services = self._registry._session.engine.services
+        deadline = time.monotonic() + START_TIMEOUT_S
+        shown = None
+        while True:
+            row = services.row(name)
+            if row is None:
+                raise ObjectNotFound("Service", str(name))
+            status, message, running = services.status(row)
+            if status == "RUNNING" and running:
+                return
+            if status != "PENDING" or time.monotonic() >= deadline:
+                raise SqlgateError(f"Service {name} did not start: {status}: {message}")
+            if message != shown and "Building image" in message:
+                _print_progress(f"{name}: {status}: {message}")
+                shown = message
+            time.sleep(0.2)
 
     def list_services(self) -> pd.DataFrame:
         """The services hosting this version: name, status, inference_endpoint."""

@@ -85,6 +85,9 @@ CREATE_OPTIONS: opt.OptionSpec = {
     "AUTO_RESUME": opt.BOOL,
     "AUTO_SUSPEND_SECS": opt.INT,
     "COMMENT": opt.STRING,
+    # replicas in the model version's own image (issue 6), built into this image repository
+    "RUN_IN_IMAGE": opt.BOOL,
+    "IMAGE_REPOSITORY": opt.OBJECT,
 }
 SET_OPTIONS: opt.OptionSpec = {
     "MIN_INSTANCES": opt.INT,
