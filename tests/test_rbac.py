@@ -513,3 +513,49 @@ def test_show_tables_lists_only_what_the_role_can_see(world, tables, show):
     assert tables.execute("SHOW VIEWS IN SCHEMA d.s")[0].table.column("name").to_pylist() == [
         "PEEK"
     ]
+
+
+# --- image builds: an image carries the artifact and lands in a repository ------------------
+
+
+def test_building_an_image_needs_read_on_the_model_and_write_on_the_repository(world):
+    """Refused before anything is built (so no Docker engine is needed to see it)."""
+    from sqlgate.executors.docker_build import build_model_image
+    from sqlgate.gateway.names import ObjectName
+
+    _containers(world, "MODEL")
+    _grant(world, "MODEL", "USAGE")
+    _grant(world, "IMAGE REPOSITORY", "READ")
+    tester = as_role(world, "TESTER")
+    model, repository = ObjectName("D", "S", "M"), ObjectName("D", "S", "REPO")
+    builds = "SELECT count(*) AS n FROM model_builds"
+
+    def build(**kwargs) -> None:
+        build_model_image(tester, model, "V1", repository, progress=lambda _: None, **kwargs)
+
+    with pytest.raises(access.InsufficientPrivileges, match=r"read model 'D\.S\.M'"):
+        build()  # USAGE calls the model; an image would hand out its artifact
+    _grant(world, "MODEL", "READ")
+    with pytest.raises(access.InsufficientPrivileges, match=r"push image repository 'D\.S\.REPO'"):
+        build()
+    _grant(world, "IMAGE REPOSITORY", "WRITE")
+    with pytest.raises(ObjectNotFound, match="Integration 'I'"):  # holding nothing: not seen
+        build(external_access_integration="I")
+    assert world.catalog.one(builds)["n"] == 0
+
+
+def test_a_service_in_its_image_needs_service_write_and_read_on_the_repository(world):
+    sql = (
+        "CREATE SERVICE d.s.boxed IN COMPUTE POOL p FOR MODEL d.s.m VERSION v1"
+        " RUN_IN_IMAGE = TRUE IMAGE_REPOSITORY = d.s.repo"
+    )
+    _containers(world, "MODEL")
+    _grant(world, "SCHEMA", "CREATE SERVICE")
+    _grant(world, "COMPUTE POOL", "USAGE")
+    _grant(world, "MODEL", "USAGE")
+    _grant(world, "IMAGE REPOSITORY", "SERVICE READ")
+    with pytest.raises(
+        access.InsufficientPrivileges, match=r"service image repository 'D\.S\.REPO'"
+    ):
+        as_role(world, "TESTER").execute(sql)
+    assert world.catalog.one("SELECT count(*) AS n FROM services")["n"] == 0

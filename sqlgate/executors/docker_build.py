@@ -109,6 +109,23 @@ def integration_rules(session: Session, integration: str) -> list[str]:
     return host_ports
 
 
+def _require_build_privileges(
+    session: Session, model: ObjectName, repository: ObjectName, integration: str | None
+) -> None:
+    """An image carries the model's artifact (READ on the model, as `load()` needs; USAGE only
+    calls it), is pushed to the repository (WRITE), and a build that reaches package indexes
+    uses the integration (USAGE). Checked before anything is built."""
+    from sqlgate.gateway import access
+
+    access.require_action(
+        session, "read model artifacts", (model.database, model.schema, model.name)
+    )
+    key = (repository.database, repository.schema, repository.name)
+    access.require_action(session, "push image", key)
+    if integration:
+        access.require_action(session, "use integration", (integration,))
+
+
 def index_settings(integration: str | None, host_ports: list[str], log: Progress) -> dict[str, str]:
     """pip's index settings inside the build: none (offline) without an integration; else this
     machine's package indexes that the integration's egress rules allow."""
@@ -153,6 +170,7 @@ def build_model_image(
     label = f"Model {model} version {version}"
     integration = external_access_integration
     host_ports = integration_rules(session, integration) if integration else []
+    _require_build_privileges(session, model, repository, integration)
     model_dir = store.resolve(session.engine.models_dir, row["artifact"])
     manifest, _ = manifests.load(model_dir)
     client = docker_engine.client()

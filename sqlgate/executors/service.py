@@ -279,6 +279,10 @@ def _image_choice(
             + ("" if asked else ", or install the requirement in the gateway's environment"),
             _at(session, node, "RUN_IN_IMAGE" if asked else "IMAGE_REPOSITORY"),
         )
+    # the service builds its image into the repository and its containers run from it
+    key = (repository.database, repository.schema, repository.name)
+    access.require_action(session, "service pushes image", key, repository_node)
+    access.require_action(session, "service pulls image", key, repository_node)
     return True, repository
 
 
