@@ -558,4 +558,7 @@ def test_a_service_in_its_image_needs_service_write_and_read_on_the_repository(w
         access.InsufficientPrivileges, match=r"service image repository 'D\.S\.REPO'"
     ):
         as_role(world, "TESTER").execute(sql)
+    _grant(world, "IMAGE REPOSITORY", "SERVICE WRITE")
+    with pytest.raises(ObjectNotFound, match="Integration 'I'"):  # its build's indexes: USAGE
+        as_role(world, "TESTER").execute(f"{sql} EXTERNAL_ACCESS_INTEGRATIONS = (i)")
     assert world.catalog.one("SELECT count(*) AS n FROM services")["n"] == 0

@@ -110,7 +110,7 @@ def integration_rules(session: Session, integration: str) -> list[str]:
 
 
 def _require_build_privileges(
-    session: Session, model: ObjectName, repository: ObjectName, integration: str | None
+    session: Session, model: ObjectName, repository: ObjectName, integrations: Sequence[str]
 ) -> None:
     """An image carries the model's artifact (READ on the model, as `load()` needs; USAGE only
     calls it), is pushed to the repository (WRITE), and a build that reaches package indexes
@@ -122,7 +122,7 @@ def _require_build_privileges(
     )
     key = (repository.database, repository.schema, repository.name)
     access.require_action(session, "push image", key)
-    if integration:
+    for integration in integrations:
         access.require_action(session, "use integration", (integration,))
 
 
@@ -156,6 +156,7 @@ def build_model_image(
     repository: ObjectName,
     *,
     external_access_integration: str | None = None,
+    external_access_integrations: Sequence[str] = (),
     instance_family: str | None = None,
     extra_requirements: Sequence[str] = (),
     progress: Progress = lambda _: None,
@@ -163,14 +164,17 @@ def build_model_image(
     """Build (or find) the image of `model` version `version` in `repository`.
 
     `instance_family` picks the base (GPU families have their own); `extra_requirements` are
-    installed beside the model's and are part of the content hash."""
+    installed beside the model's and are part of the content hash. The integrations (one, or
+    several as CREATE SERVICE names them) together decide which package indexes pip may use."""
     started = time.monotonic()
     row = _version_row(session, model, version)
     url = _repository(session, repository)
     label = f"Model {model} version {version}"
-    integration = external_access_integration
-    host_ports = integration_rules(session, integration) if integration else []
-    _require_build_privileges(session, model, repository, integration)
+    named = [external_access_integration] if external_access_integration else []
+    named += [i for i in external_access_integrations if i not in named]
+    host_ports = [host_port for i in named for host_port in integration_rules(session, i)]
+    _require_build_privileges(session, model, repository, named)
+    integration = ", ".join(named) or None
     model_dir = store.resolve(session.engine.models_dir, row["artifact"])
     manifest, _ = manifests.load(model_dir)
     client = docker_engine.client()
@@ -204,15 +208,23 @@ def build_service_image(
     version: str,
     repository: ObjectName,
     *,
+    external_access_integrations: Sequence[str] = (),
     instance_family: str | None = None,
     progress: Progress = lambda _: None,
 ) -> BuiltImage:
     """Build (or find) the image a service runs its replicas in: the version's standalone image
-    (built first if missing) with a layer adding Ray and the replica's modules on top, so that
-    the standalone image stays slim (`docker run` needs no Ray) and both share its layers."""
+    (built first if missing, with the service's integrations) with a layer adding Ray and the
+    replica's modules on top, so that the standalone image stays slim (`docker run` needs no
+    Ray) and both share its layers."""
     started = time.monotonic()
     standalone = build_model_image(
-        session, model, version, repository, instance_family=instance_family, progress=progress
+        session,
+        model,
+        version,
+        repository,
+        external_access_integrations=external_access_integrations,
+        instance_family=instance_family,
+        progress=progress,
     )
     client = docker_engine.client()
     row = _version_row(session, model, version)

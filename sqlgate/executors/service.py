@@ -286,6 +286,27 @@ def _image_choice(
     return True, repository
 
 
+def _integrations(session: Session, node: CreateService, cur: Cursor) -> list[str]:
+    """EXTERNAL_ACCESS_INTEGRATIONS = (i, ...): the integrations whose network rules decide which
+    of this machine's package indexes the build of the service's image may use. Each must exist
+    and be enabled, and the role needs USAGE on it."""
+    value = opt.option_dict(node.expressions).get("EXTERNAL_ACCESS_INTEGRATIONS")
+    names: list[str] = []
+    for item in value.expressions if value is not None else []:
+        name = account_level(item, "integration")
+        found = session.catalog.one("SELECT enabled FROM integrations WHERE name = ?", [name], cur)
+        if found is None:
+            raise ObjectNotFound("Integration", name, session.where(item))
+        access.require_action(session, "use integration", (name,), item)
+        if not found["enabled"]:
+            raise InvalidValue(
+                f"External access integration '{name}' is disabled", session.where(item)
+            )
+        if name not in names:
+            names.append(name)
+    return names
+
+
 @executes(CreateService)
 def create(node: CreateService, session: Session) -> Result:
     name = qualified(session, node.this)
@@ -330,6 +351,7 @@ def create(node: CreateService, session: Session) -> Result:
                 _at(session, node, "GPU_REQUESTS"),
             )
         run_in_image, repository = _image_choice(session, node, model, version, cur)
+        integrations = _integrations(session, node, cur)
         minimum = given.get("MIN_INSTANCES", DEFAULTS["MIN_INSTANCES"])
         row = {
             "database_name": name.database,
@@ -355,6 +377,7 @@ def create(node: CreateService, session: Session) -> Result:
             "resumed_on": now(),
             "run_in_image": run_in_image,
             "image_repository": str(repository) if repository else None,
+            "external_access_integrations": json.dumps(integrations) if integrations else None,
         }
         _validate(session, node, row, cur)
         cur.execute(
@@ -476,7 +499,7 @@ def _service_rows(session: Session, rows: list[dict]) -> list[dict]:
                 "current_instances": running,
                 "target_instances": 0 if status == "SUSPENDED" else row["min_instances"],
                 "min_ready_instances": row["min_instances"],
-                "external_access_integrations": None,
+                "external_access_integrations": row.get("external_access_integrations"),
                 "owner_role_type": "ROLE",
                 "query_warehouse": None,
                 "is_job": False,

@@ -266,6 +266,10 @@ CREATE TABLE services (
 SERVICE_IMAGES = "ALTER TABLE services ADD COLUMN run_in_image BOOLEAN DEFAULT FALSE"
 SERVICE_IMAGE_REPOSITORY = "ALTER TABLE services ADD COLUMN image_repository VARCHAR"
 
+# CREATE SERVICE ... EXTERNAL_ACCESS_INTEGRATIONS = (i, ...): a JSON list of names; they decide
+# which package indexes the build of the service's image may use.
+SERVICE_INTEGRATIONS = "ALTER TABLE services ADD COLUMN external_access_integrations VARCHAR"
+
 MIGRATIONS: list[str] = [
     V1,
     MODEL_BUILDS,
@@ -273,4 +277,5 @@ MIGRATIONS: list[str] = [
     SERVICES,
     SERVICE_IMAGES,
     SERVICE_IMAGE_REPOSITORY,
+    SERVICE_INTEGRATIONS,
 ]

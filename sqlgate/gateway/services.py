@@ -316,6 +316,7 @@ class Services:
         from sqlgate.gateway.session import Session
 
         repository = ObjectName(*str(row["image_repository"]).split(".", 2))
+        integrations = json.loads(row.get("external_access_integrations") or "[]")
         session = Session(self.engine)
         model, version = model_name(row), row["version_name"]
 
@@ -327,7 +328,13 @@ class Services:
         def run() -> None:
             try:
                 built = build_service_image(
-                    session, model, version, repository, instance_family=family, progress=progress
+                    session,
+                    model,
+                    version,
+                    repository,
+                    external_access_integrations=integrations,
+                    instance_family=family,
+                    progress=progress,
                 )
             except Exception as e:
                 message = e.message if isinstance(e, SqlgateError) else f"{type(e).__name__}: {e}"

@@ -730,8 +730,9 @@ class ModelVersion:
         repository the version's image is built in when the service runs its replicas there:
         when `run_in_image` is True, or on its own when the gateway's environment lacks one of
         the model's requirements (else the replicas run on Ray workers with the gateway's
-        environment, and no image is built). The other build options and `force_rebuild` are
-        accepted for compatibility."""
+        environment, and no image is built). `build_external_access_integration(s)` name the
+        integrations whose network rules let that build reach package indexes (offline
+        without). The other build options and `force_rebuild` are accepted for compatibility."""
         accepted = {
             "build_external_access_integration",
             "build_external_access_integrations",
@@ -777,6 +778,12 @@ class ModelVersion:
                 if len(parts) > 3:
                     raise InvalidValue(f"Invalid image repository name {image_repo!r}")
                 options.append(f"IMAGE_REPOSITORY = {'.'.join(quote(p) for p in parts)}")
+            integrations = list(kwargs.get("build_external_access_integrations") or [])
+            if kwargs.get("build_external_access_integration"):
+                integrations.insert(0, kwargs["build_external_access_integration"])
+            if integrations:
+                listed = ", ".join(quote(resolve_name(i, "integration name")) for i in integrations)
+                options.append(f"EXTERNAL_ACCESS_INTEGRATIONS = ({listed})")
             self._registry._sql(
                 f"CREATE SERVICE IF NOT EXISTS {_sql_name(name)} IN COMPUTE POOL {quote(pool)}"
                 f" FOR MODEL {_sql_name(self._model.object_name)}"

@@ -11,7 +11,7 @@ SHOW SERVICES
 ----
 name | status | database_name | schema_name | owner | compute_pool | dns_name | current_instances | target_instances | min_ready_instances | min_instances | max_instances | auto_resume | external_access_integrations | created_on | updated_on | resumed_on | suspended_on | auto_suspend_secs | comment | owner_role_type | query_warehouse | is_job | is_async_job | spec_digest | is_upgrading | managing_object_domain | managing_object_name
 
-statement error Unknown option 'MIN_NODES' for CREATE SERVICE; expected one of AUTO_RESUME, AUTO_SUSPEND_SECS, COMMENT, GPU_REQUESTS, IMAGE_REPOSITORY, INGRESS_ENABLED, MAX_BATCH_ROWS, MAX_INSTANCES, MIN_INSTANCES, NUM_WORKERS, RUN_IN_IMAGE
+statement error Unknown option 'MIN_NODES' for CREATE SERVICE; expected one of AUTO_RESUME, AUTO_SUSPEND_SECS, COMMENT, EXTERNAL_ACCESS_INTEGRATIONS, GPU_REQUESTS, IMAGE_REPOSITORY, INGRESS_ENABLED, MAX_BATCH_ROWS, MAX_INSTANCES, MIN_INSTANCES, NUM_WORKERS, RUN_IN_IMAGE
 CREATE SERVICE s IN COMPUTE POOL mypool FOR MODEL my_model VERSION v1 MIN_NODES = 1
 
 statement error RUN_IN_IMAGE expects TRUE or FALSE
@@ -22,6 +22,16 @@ CREATE SERVICE s IN COMPUTE POOL mypool FOR MODEL my_model VERSION v1 RUN_IN_IMA
 
 statement error Image repository 'SQLGATE.PUBLIC.NO_REPO' does not exist or not authorized.
 CREATE SERVICE s IN COMPUTE POOL mypool FOR MODEL my_model VERSION v1 RUN_IN_IMAGE = TRUE IMAGE_REPOSITORY = no_repo
+
+statement error Integration 'NOPE' does not exist or not authorized.
+CREATE SERVICE s IN COMPUTE POOL mypool FOR MODEL my_model VERSION v1 EXTERNAL_ACCESS_INTEGRATIONS = (nope)
+
+statement ok
+CREATE NETWORK RULE pypi MODE = EGRESS TYPE = HOST_PORT VALUE_LIST = ('example.com');
+CREATE EXTERNAL ACCESS INTEGRATION off_eai ALLOWED_NETWORK_RULES = (pypi) ENABLED = FALSE
+
+statement error External access integration 'OFF_EAI' is disabled
+CREATE SERVICE s IN COMPUTE POOL mypool FOR MODEL my_model VERSION v1 EXTERNAL_ACCESS_INTEGRATIONS = (off_eai)
 
 statement error CREATE SERVICE ... FROM SPECIFICATION is not supported
 CREATE SERVICE s IN COMPUTE POOL mypool FROM SPECIFICATION $$spec: {}$$

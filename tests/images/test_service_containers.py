@@ -250,9 +250,18 @@ def test_a_build_that_fails_makes_the_service_failed(gateway):
         sample_input_data=SAMPLE,
         pip_requirements=["sqlgate-no-such-package-anywhere==1.0"],
     )
+    # an integration whose rules allow none of this machine's indexes: the build stays offline
+    conn.execute(
+        "CREATE NETWORK RULE IF NOT EXISTS elsewhere MODE = EGRESS TYPE = HOST_PORT"
+        " VALUE_LIST = ('example.com')"
+    )
+    conn.execute(
+        "CREATE EXTERNAL ACCESS INTEGRATION IF NOT EXISTS elsewhere_eai"
+        " ALLOWED_NETWORK_RULES = (elsewhere) ENABLED = TRUE"
+    )
     conn.execute(
         "CREATE SERVICE broken IN COMPUTE POOL pool FOR MODEL broken VERSION v1"
-        " IMAGE_REPOSITORY = images"
+        " IMAGE_REPOSITORY = images EXTERNAL_ACCESS_INTEGRATIONS = (elsewhere_eai)"
     )
     try:
         shown = wait_for(
@@ -269,6 +278,8 @@ def test_a_build_that_fails_makes_the_service_failed(gateway):
         build_id = message.split()[2]
         log = rows(conn, f"CALL SYSTEM$GET_SERVICE_LOGS('{build_id}', 0, 'model-build')")
         assert "ERROR:" in next(iter(log[0].values()))
+        assert "integration ELSEWHERE_EAI allows none" in next(iter(log[0].values()))
+        assert json.loads(shown["external_access_integrations"]) == ["ELSEWHERE_EAI"]
         with pytest.raises(dbapi.Error, match="BROKEN FAILED: Building image"):
             conn.execute("SELECT broken!predict(1.0)")
         assert service_containers.listed(conn.session.engine.services.app(shown)) == []

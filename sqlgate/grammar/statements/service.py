@@ -88,6 +88,8 @@ CREATE_OPTIONS: opt.OptionSpec = {
     # replicas in the model version's own image (issue 6), built into this image repository
     "RUN_IN_IMAGE": opt.BOOL,
     "IMAGE_REPOSITORY": opt.OBJECT,
+    # the package indexes that build may reach (none without: the wheelhouse only)
+    "EXTERNAL_ACCESS_INTEGRATIONS": opt.LIST,
 }
 SET_OPTIONS: opt.OptionSpec = {
     "MIN_INSTANCES": opt.INT,
