@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import docker.errors
+from sqlglot import exp
 
 from sqlgate.errors import InvalidValue, ObjectNotFound, SqlgateError
 from sqlgate.executors.image_repository import repository_url
@@ -89,13 +90,26 @@ def _repository(session: Session, repository: ObjectName) -> str:
     return repository_url(repository.database, repository.schema, repository.name)
 
 
+def usable_integration(
+    session: Session, name: str, node: exp.Expr | None = None, cur: Any = None
+) -> dict[str, Any]:
+    """The row of an external access integration a build may use: it exists, the role holds
+    USAGE on it (checked before its state is told, so a role without it learns nothing), and it
+    is enabled. `node` places the errors in the statement that named it."""
+    from sqlgate.gateway import access
+
+    row = session.catalog.one("SELECT * FROM integrations WHERE name = ?", [name], cur)
+    if row is None:
+        raise ObjectNotFound("Integration", name, session.where(node))
+    access.require_action(session, "use integration", (name,), node)
+    if not row["enabled"]:
+        raise InvalidValue(f"External access integration '{name}' is disabled", session.where(node))
+    return row
+
+
 def integration_rules(session: Session, integration: str) -> list[str]:
     """The host[:port] values an external access integration's egress rules allow."""
-    row = session.catalog.one("SELECT * FROM integrations WHERE name = ?", [integration])
-    if row is None:
-        raise ObjectNotFound("Integration", integration)
-    if not row["enabled"]:
-        raise InvalidValue(f"External access integration '{integration}' is disabled")
+    row = usable_integration(session, integration)
     host_ports: list[str] = []
     for rule in json.loads(row["allowed_network_rules"]):
         database, schema, name = rule.split(".", 2)
@@ -109,12 +123,10 @@ def integration_rules(session: Session, integration: str) -> list[str]:
     return host_ports
 
 
-def _require_build_privileges(
-    session: Session, model: ObjectName, repository: ObjectName, integrations: Sequence[str]
-) -> None:
+def _require_build_privileges(session: Session, model: ObjectName, repository: ObjectName) -> None:
     """An image carries the model's artifact (READ on the model, as `load()` needs; USAGE only
-    calls it), is pushed to the repository (WRITE), and a build that reaches package indexes
-    uses the integration (USAGE). Checked before anything is built."""
+    calls it) and is pushed to the repository (WRITE); USAGE on an integration is checked as it
+    is looked up (usable_integration). Checked before anything is built."""
     from sqlgate.gateway import access
 
     access.require_action(
@@ -122,8 +134,6 @@ def _require_build_privileges(
     )
     key = (repository.database, repository.schema, repository.name)
     access.require_action(session, "push image", key)
-    for integration in integrations:
-        access.require_action(session, "use integration", (integration,))
 
 
 def index_settings(integration: str | None, host_ports: list[str], log: Progress) -> dict[str, str]:
@@ -173,7 +183,7 @@ def build_model_image(
     named = [external_access_integration] if external_access_integration else []
     named += [i for i in external_access_integrations if i not in named]
     host_ports = [host_port for i in named for host_port in integration_rules(session, i)]
-    _require_build_privileges(session, model, repository, named)
+    _require_build_privileges(session, model, repository)
     integration = ", ".join(named) or None
     model_dir = store.resolve(session.engine.models_dir, row["artifact"])
     manifest, _ = manifests.load(model_dir)

@@ -23,7 +23,7 @@ from sqlgate.executors.common import (
     show_filter,
     skipped_drop,
 )
-from sqlgate.executors.docker_build import build_log
+from sqlgate.executors.docker_build import build_log, usable_integration
 from sqlgate.executors.model import get_model, resolve_version
 from sqlgate.executors.privilege import forget_grants
 from sqlgate.executors.registry import executes
@@ -294,14 +294,7 @@ def _integrations(session: Session, node: CreateService, cur: Cursor) -> list[st
     names: list[str] = []
     for item in value.expressions if value is not None else []:
         name = account_level(item, "integration")
-        found = session.catalog.one("SELECT enabled FROM integrations WHERE name = ?", [name], cur)
-        if found is None:
-            raise ObjectNotFound("Integration", name, session.where(item))
-        access.require_action(session, "use integration", (name,), item)
-        if not found["enabled"]:
-            raise InvalidValue(
-                f"External access integration '{name}' is disabled", session.where(item)
-            )
+        usable_integration(session, name, item, cur)
         if name not in names:
             names.append(name)
     return names
