@@ -682,8 +682,9 @@ class Services:
     def follow_aliases(self) -> bool:
         """Move services that follow an alias to the version it names now; True if any moved."""
         rows = self.engine.catalog.rows(
-            "SELECT s.database_name, s.schema_name, s.name, s.version_name, a.version_name AS now"
-            " FROM services s JOIN model_aliases a ON a.database_name = s.model_database"
+            "SELECT s.database_name, s.schema_name, s.name, s.version_name,"
+            " a.version_name AS aliased FROM services s JOIN model_aliases a"
+            " ON a.database_name = s.model_database"
             " AND a.schema_name = s.model_schema AND a.model_name = s.model_name"
             " AND a.alias = s.version_ref WHERE a.version_name <> s.version_name"
         )
@@ -696,7 +697,7 @@ class Services:
                 cur.execute(
                     "UPDATE services SET version_name = ?, updated_on = ? WHERE database_name = ?"
                     " AND schema_name = ? AND name = ?",
-                    [r["now"], now(), r["database_name"], r["schema_name"], r["name"]],
+                    [r["aliased"], now(), r["database_name"], r["schema_name"], r["name"]],
                 )
         self.reconcile()
         return True
