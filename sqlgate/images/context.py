@@ -52,7 +52,7 @@ RUNTIME_MODULES = (
 RUNTIME_INIT = '"""sqlgate\'s model-serving runtime (the subset copied into model images)."""\n'
 # Libraries those modules import, pinned to the versions the gateway runs, so a model answers
 # the same in a container as in the gateway process.
-RUNTIME_LIBRARIES = ("numpy", "pandas", "pyarrow", "starlette", "uvicorn")
+RUNTIME_LIBRARIES = ("numpy", "orjson", "pandas", "pyarrow", "starlette", "uvicorn")
 # The Ray variant (Dockerfile.ray.template) adds Ray, at the gateway's own version (a worker node
 # must run the head's), and what a Ray Serve replica of a service imports (runtime/replica.py).
 RAY_MODULES = ("runtime/batch.py", "runtime/replica.py")

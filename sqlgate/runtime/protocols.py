@@ -18,12 +18,13 @@ as lists are positional. A body that cannot be read raises BadRequest naming the
 
 from __future__ import annotations
 
+import decimal
 import json
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 import pyarrow as pa
 
 from sqlgate.registry.manifest import Column
@@ -85,10 +86,7 @@ def decode(body: bytes, content_type: str | None, inputs: Sequence[Column]) -> R
             f"Unsupported Content-Type '{content_type}': send {JSON} (Snowflake's"
             f' {{"data": ...}} or MLflow\'s scoring formats) or {ARROW_STREAM}'
         )
-    try:
-        payload = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise BadRequest(f"The request body is not valid JSON: {e}") from None
+    payload = _loads(body)
     if not isinstance(payload, dict):
         raise BadRequest(_expected(f"a JSON {type(payload).__name__}"))
     formats = [key for key in (SNOWFLAKE_KEY, *MLFLOW_FORMATS) if key in payload]
@@ -108,6 +106,20 @@ def decode(body: bytes, content_type: str | None, inputs: Sequence[Column]) -> R
 
 
 SNOWFLAKE_KEY = "data"
+
+
+def _loads(body: bytes) -> Any:
+    """orjson first: JSON parsing is most of a large JSON request's cost (a 10,000-row body
+    parses ~4x faster). It is strict, so a body it refuses (NaN, which Python's json.dumps
+    writes, or integers beyond 64 bits) gets the standard library's more lenient reading."""
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        pass
+    try:
+        return json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise BadRequest(f"The request body is not valid JSON: {e}") from None
 
 
 def _expected(found: str) -> str:
@@ -234,14 +246,14 @@ def _from_arrow(body: bytes, inputs: Sequence[Column]) -> pa.Table:
 # --- responses ----------------------------------------------------------------------------------
 
 
-def _json_value(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None  # JSON has no NaN/Infinity
+def _json_default(value: Any) -> Any:
+    """What orjson cannot write itself (it writes NaN and infinities as null, JSON having
+    neither, and dates and times as ISO 8601)."""
     if isinstance(value, bytes):
         return value.hex()
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
+    if isinstance(value, decimal.Decimal):
+        return str(value)  # exact: a float could lose digits
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def encode(request: Request, outputs: pa.Table) -> tuple[bytes, str]:
@@ -252,7 +264,7 @@ def encode(request: Request, outputs: pa.Table) -> tuple[bytes, str]:
             writer.write_table(outputs)
         return sink.getvalue().to_pybytes(), ARROW_STREAM
     names = outputs.column_names
-    columns = [[_json_value(v) for v in c.to_pylist()] for c in outputs.columns]
+    columns = [c.to_pylist() for c in outputs.columns]
     records = [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
     if request.format == SNOWFLAKE:
         assert request.row_ids is not None
@@ -261,4 +273,4 @@ def encode(request: Request, outputs: pa.Table) -> tuple[bytes, str]:
         }
     else:
         payload = {"predictions": columns[0] if len(names) == 1 else records}
-    return json.dumps(payload, separators=(",", ":")).encode(), JSON
+    return orjson.dumps(payload, default=_json_default), JSON

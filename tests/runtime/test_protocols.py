@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
 import json
 
 import pyarrow as pa
@@ -41,6 +43,30 @@ def test_snowflake_format_answers_row_indexes_with_objects():
     body, media = p.encode(request, pa.table({"output": [0.25, float("nan")]}))
     assert media == "application/json"
     assert json.loads(body) == {"data": [[7, {"output": 0.25}], [9, {"output": None}]]}
+
+
+def test_python_json_with_nan_is_read_as_the_standard_library_reads_it():
+    # json.dumps writes NaN, which strict JSON (and the fast parser) refuses; the row reaches
+    # the model's input checks, which fail that row alone, rather than the request with a 400
+    # (as a missing value, the way pandas reads NaN)
+    request = decode_json({"data": [[0, float("nan"), 3], [1, 2.0, 4]]})
+    assert request.table.column("a").to_pylist() == [None, 2.0]
+
+
+def test_answers_write_every_output_type():
+    request = decode_json({"dataframe_records": [{"a": 1.5, "B": 3}]})
+    outputs = pa.table(
+        {
+            "d": pa.array([decimal.Decimal("1.10")], pa.decimal128(5, 2)),
+            "b": [b"\x01\xff"],
+            "t": pa.array([dt.datetime(2026, 1, 2, 3, 4, 5)], pa.timestamp("us")),
+            "inf": [float("inf")],
+        }
+    )
+    body, _ = p.encode(request, outputs)
+    assert json.loads(body) == {
+        "predictions": [{"d": "1.10", "b": "01ff", "t": "2026-01-02T03:04:05", "inf": None}]
+    }
 
 
 def test_mlflow_formats_answer_predictions():
