@@ -134,6 +134,23 @@ def _function(session: Session, row: dict, method: str) -> Function:
     return function
 
 
+def _prepare(
+    engine: t.Any, who: tuple[Identity, str | None], service: str, method: str
+) -> tuple[Session, ObjectName, Function]:
+    """A session for the caller, the service it may call, and the method asked for."""
+    identity, role = who
+    try:
+        session = open_session(engine, identity, role=role)
+    except SqlgateError as e:
+        raise HTTPException(403, e.message) from None
+    try:
+        name, row = _service(session, service)
+        return session, name, _function(session, row, method)
+    except BaseException:
+        session.close()
+        raise
+
+
 def _outputs(struct: pa.Array, function: Function) -> pa.Table:
     """The service's STRUCT as a table: the outputs, and the error column only where some row
     failed (the other rows keep their results)."""
@@ -159,21 +176,18 @@ async def call(
 ) -> Response:
     started = time.perf_counter()
     engine = request.app.state.engine
-    identity, role = who
     try:
-        session = await asyncio.to_thread(open_session, engine, identity, role=role)
-    except SqlgateError as e:
-        raise HTTPException(403, e.message) from None
+        body = await limits.read_body(request)
+    except limits.BodyTooLarge as e:
+        raise HTTPException(413, e.message) from None
+    except limits.MalformedBody as e:
+        raise HTTPException(400, str(e)) from None
+    # one thread hop for the catalog work and one for the call: each hop costs a single-row
+    # call a noticeable share of its time
+    session, name, function = await asyncio.to_thread(_prepare, engine, who, service, method)
     try:
-        name, row = await asyncio.to_thread(_service, session, service)
-        function = await asyncio.to_thread(_function, session, row, method)
         try:
-            body = await limits.read_body(request)
             decoded = protocols.decode(body, request.headers.get("content-type"), function.inputs)
-        except limits.BodyTooLarge as e:
-            raise HTTPException(413, e.message) from None
-        except limits.MalformedBody as e:
-            raise HTTPException(400, str(e)) from None
         except protocols.ProtocolError as e:
             raise HTTPException(e.status, e.message) from None
         admission: Admission = request.app.state.ingress_admission
