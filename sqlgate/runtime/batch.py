@@ -148,7 +148,7 @@ class BatchCaller:
 
     # --- calling the model ------------------------------------------------------------------
     def _call(self, model: LoadedModel, table: pa.Table) -> pa.Table:
-        return model.call(self.function.name, table)
+        return model.call(self.function.name, table, checked=True)  # _checked kept bad rows out
 
     def _isolated(
         self,

@@ -93,12 +93,16 @@ class LoadedModel:
             raise InvalidValue(f"{self.label} has no function {name.upper()}; it has {names}")
         return found
 
-    def call(self, name: str, inputs: pa.Table) -> pa.Table:
+    def call(self, name: str, inputs: pa.Table, *, checked: bool = False) -> pa.Table:
         """Run function `name` on `inputs` (columns in signature order); one output row per
-        input row, columns and types as the signature's outputs."""
+        input row, columns and types as the signature's outputs. `checked`: the caller has
+        made sure no input is NULL, NaN or infinite, so a flavor may skip its own check."""
         function = self.function(name)
+        run = (
+            getattr(self.flavor, "call_checked", self.flavor.call) if checked else self.flavor.call
+        )
         try:
-            raw = self.flavor.call(self.model, function, inputs)
+            raw = run(self.model, function, inputs)
         except Exception as e:
             raise ModelCallError(
                 f"{self.label} {function.name.upper()} failed: {type(e).__name__}: {e}"

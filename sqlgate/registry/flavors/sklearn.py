@@ -59,6 +59,16 @@ def call(model: Any, function: Function, inputs: pa.Table) -> object:
     return getattr(model, function.target_method)(features(model, function, inputs))
 
 
+def call_checked(model: Any, function: Function, inputs: pa.Table) -> object:
+    """`call` on inputs already found free of NULL, NaN and infinity (runtime/batch.py checks
+    every batch before the model sees it): scikit-learn's own check would be a second pass over
+    the data, a quarter of a linear model's time."""
+    from sklearn import config_context
+
+    with config_context(assume_finite=True):
+        return call(model, function, inputs)
+
+
 def features(model: Any, function: Function, inputs: pa.Table) -> np.ndarray | pd.DataFrame:
     """A 2-D array of the inputs; a DataFrame only where the estimator was fitted with feature
     names (otherwise the array is cheaper and scikit-learn would warn about names)."""
