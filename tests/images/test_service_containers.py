@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import threading
 import time
 from pathlib import Path
 
@@ -20,7 +19,9 @@ import sqlgate
 from sqlgate import dbapi
 from sqlgate.executors import ray_serve, service_containers
 from sqlgate.registry import Registry, store
+from tests import service_helpers as helpers
 from tests.images import where_am_i
+from tests.service_helpers import CallStream, rows
 
 pytestmark = [
     pytest.mark.slow,
@@ -34,20 +35,9 @@ SAMPLE = pd.DataFrame({"a": [1.0]})
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "models"
 
 
-def rows(conn, sql: str) -> list[dict]:
-    cursor = conn.execute(sql)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
 def wait_for(predicate, timeout: float = 240, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}")
+    """Longer than the services tests' default: containers start slower than replicas."""
+    return helpers.wait_for(predicate, timeout, what)
 
 
 def app_of(conn, service: str) -> str:
@@ -192,25 +182,8 @@ def test_a_killed_container_is_replaced_and_a_running_query_completes(
     conn, _ = gateway
     app = app_of(conn, "in_image")
     (old,) = service_containers.listed(app)
-    answers: list[float] = []
-    failures: list[BaseException] = []
-    stop = threading.Event()
-
-    def stream() -> None:
-        from sqlgate.gateway.session import Session
-
-        mine = Session(conn.session.engine)
-        while not stop.is_set():
-            try:
-                result = mine.execute("SELECT where_am_i!predict(2.0):x AS x")[-1].table
-                answers.append(result.column(0)[0].as_py())
-            except BaseException as e:
-                failures.append(e)
-            time.sleep(0.1)
-
-    thread = threading.Thread(target=stream)
-    thread.start()
-    try:
+    with CallStream(conn, "SELECT where_am_i!predict(2.0):x AS x", pause=0.1) as calls:
+        answers = calls.answers
         wait_for(lambda: len(answers) > 3, what="calls before the kill")
         docker_client.containers.get(old.id).kill()
         count = len(answers)
@@ -219,10 +192,7 @@ def test_a_killed_container_is_replaced_and_a_running_query_completes(
             what="a new container",
         )
         wait_for(lambda: len(answers) > count + 3, what="calls after the kill")
-    finally:
-        stop.set()
-        thread.join()
-    assert failures == [] and set(answers) == {4.0}
+    assert calls.failures == [] and set(answers) == {4.0}
     assert [c.id for c in service_containers.listed(app)] == [new[0].id]
     (shown,) = rows(conn, "SHOW SERVICE CONTAINERS IN SERVICE in_image")
     assert shown["restart_count"] == 1 and shown["last_exit_code"] == 137

@@ -24,6 +24,7 @@ import sqlgate
 from sqlgate import dbapi
 from sqlgate.executors import ray_serve
 from sqlgate.registry import Registry, custom_model
+from tests.service_helpers import CallStream, rows, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("ray_cluster")]
 
@@ -32,24 +33,8 @@ X = pd.DataFrame(RNG.normal(size=(2_000, 3)), columns=["a", "b", "c"])
 Y = (X.a + X.b > 0).astype(int)
 
 
-def rows(conn, sql: str) -> list[dict]:
-    cursor = conn.execute(sql)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
 def service(conn, name: str) -> dict:
     return rows(conn, f"DESCRIBE SERVICE {name}")[0]
-
-
-def wait_for(predicate, timeout: float = 180, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture
@@ -253,25 +238,8 @@ def test_alias_move_rolls_the_service_without_a_failed_call(conn):
     conn.execute("CREATE SERVICE live IN COMPUTE POOL p FOR MODEL c VERSION production")
     assert rows(conn, "SELECT LIVE_PREDICT(1.0):v AS v")[0]["V"] == 1.0
 
-    seen: list[float] = []
-    failures: list[BaseException] = []
-    stop = threading.Event()
-
-    def stream() -> None:
-        from sqlgate.gateway.session import Session
-
-        mine = Session(conn.session.engine)  # the same engine, a session of its own
-        while not stop.is_set():
-            try:
-                result = mine.execute("SELECT LIVE_PREDICT(1.0):v AS v")[-1].table
-                seen.append(result.column(0)[0].as_py())
-            except BaseException as e:
-                failures.append(e)
-            time.sleep(0.05)
-
-    thread = threading.Thread(target=stream)
-    thread.start()
-    try:
+    with CallStream(conn, "SELECT LIVE_PREDICT(1.0):v AS v", pause=0.05) as calls:
+        seen = calls.answers
         wait_for(lambda: len(seen) > 3, what="calls before the move")
         conn.execute("ALTER MODEL c VERSION v1 UNSET ALIAS")
         conn.execute("ALTER MODEL c VERSION v2 SET ALIAS = production")
@@ -291,10 +259,7 @@ def test_alias_move_rolls_the_service_without_a_failed_call(conn):
         )
         count = len(seen)
         wait_for(lambda: len(seen) > count + 3, what="calls after the kill")
-    finally:
-        stop.set()
-        thread.join()
-    assert failures == []
+    assert calls.failures == []
     assert set(seen) == {1.0, 2.0}
     assert seen[-1] == 2.0 and service(conn, "live")["spec"].count('"version": "V2"') == 1
     # AUTO_SUSPEND_SECS: idle that long, the service suspends (resuming on a call is covered by
