@@ -265,17 +265,9 @@ def build_service_image(
             context = Path(scratch)
             contexts.write_ray(context, plan)
             progress(f"{build_id}: resolving Ray ({contexts.ray_requirement()}) into wheels")
-            log(f"# requirements: {', '.join(plan.requirements)}")
-            wheels = wheelhouse.download(
-                plan.requirements,
-                context / "wheels",
-                python_version=plan.python_version,
-                architecture=arch,
-                log=log,
+            return _build_with_wheels(
+                client, context, plan, arch, image, build_id, {}, log, progress
             )
-            size = sum(w.stat().st_size for w in wheels)
-            progress(f"{build_id}: {len(wheels)} wheels ({size / 1e6:.0f} MB); docker build")
-            return docker_build(client, context, image, build_id, {}, log, progress)
 
     return _recorded_build(
         session, model, version, repository, image, standalone.image, None, started, build, progress
@@ -387,24 +379,41 @@ def _build(
         context = Path(scratch)
         contexts.write(context, plan, model_dir)
         progress(f"{build_id}: resolving {len(plan.requirements)} requirements into wheels")
-        log(f"# requirements: {', '.join(plan.requirements)}")
-        try:
-            wheels = wheelhouse.download(
-                plan.requirements,
-                context / "wheels",
-                python_version=plan.python_version,
-                architecture=arch,
-                log=log,
-            )
-        except wheelhouse.WheelhouseError as e:
-            if not settings:
-                raise
-            # with an index allowed, pip inside the build may find what the host could not
-            log(f"# the wheelhouse is incomplete; pip in the build may use the index: {e}")
-            wheels = sorted((context / "wheels").glob("*.whl"))
-        size = sum(w.stat().st_size for w in wheels)
-        progress(f"{build_id}: {len(wheels)} wheels ({size / 1e6:.0f} MB); docker build")
-        return docker_build(client, context, image, build_id, settings, log, progress)
+        return _build_with_wheels(
+            client, context, plan, arch, image, build_id, settings, log, progress
+        )
+
+
+def _build_with_wheels(
+    client: docker.DockerClient,
+    context: Path,
+    plan: contexts.Plan,
+    architecture: str,
+    image: str,
+    build_id: str,
+    settings: dict[str, str],
+    log: Progress,
+    progress: Progress,
+) -> Any:
+    """Resolve the plan's requirements into `context`/wheels, then build `image` from it."""
+    log(f"# requirements: {', '.join(plan.requirements)}")
+    try:
+        wheels = wheelhouse.download(
+            plan.requirements,
+            context / "wheels",
+            python_version=plan.python_version,
+            architecture=architecture,
+            log=log,
+        )
+    except wheelhouse.WheelhouseError as e:
+        if not settings:
+            raise
+        # with an index allowed, pip inside the build may find what the host could not
+        log(f"# the wheelhouse is incomplete; pip in the build may use the index: {e}")
+        wheels = sorted((context / "wheels").glob("*.whl"))
+    size = sum(w.stat().st_size for w in wheels)
+    progress(f"{build_id}: {len(wheels)} wheels ({size / 1e6:.0f} MB); docker build")
+    return docker_build(client, context, image, build_id, settings, log, progress)
 
 
 def docker_build(

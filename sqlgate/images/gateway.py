@@ -213,23 +213,14 @@ def _download(requirements: Path, wheels: Path, architecture: str, log: Progress
     machine = wheelhouse.MACHINES.get(architecture)
     if machine is None:
         raise GatewayImageError(f"No wheel platform known for the architecture '{architecture}'")
-    command = [
-        *wheelhouse.pip_command(),
-        "download",
-        "--disable-pip-version-check",
-        "--progress-bar=off",
-        "--no-deps",  # the file is the whole closure, each entry pinned and hashed
-        "--only-binary=:all:",
-        f"--python-version={PYTHON_VERSION}",
-        "--implementation=cp",
-        f"--abi=cp{PYTHON_VERSION.replace('.', '')}",
-        *(f"--platform={tag}" for tag in wheelhouse.platform_tags(machine)),
-        "--dest",
-        str(wheels),
-        "-r",
-        str(requirements),
-    ]
-    code, tail = process.stream(command, log, keep=31, stderr_only=False)
+    code, tail = wheelhouse.pip_download(
+        requirements,
+        wheels,
+        python_version=PYTHON_VERSION,
+        machine=machine,
+        log=log,
+        no_deps=True,  # the file is the whole closure, each entry pinned and hashed
+    )
     if code != 0:
         problem = next((line for line in reversed(tail) if line.startswith("ERROR:")), "")
         raise GatewayImageError(

@@ -63,11 +63,37 @@ def download(
     target.mkdir(parents=True, exist_ok=True)
     requirements_file = target.parent / "requirements.txt"
     requirements_file.write_text("".join(f"{r}\n" for r in requirements))
+    code, tail = pip_download(
+        requirements_file, target, python_version=python_version, machine=machine, log=log
+    )
+    if code != 0:
+        problem = next(
+            (line for line in reversed(tail) if line.startswith("ERROR:")), tail[-1] if tail else ""
+        )
+        raise WheelhouseError(
+            f"The model's requirements ({', '.join(requirements)}) could not be resolved for"
+            f" Python {python_version} on {platform}: {problem.removeprefix('ERROR: ')}"
+        )
+    return sorted(target.glob("*.whl"))
+
+
+def pip_download(
+    requirements_file: Path,
+    target: Path,
+    *,
+    python_version: str,
+    machine: str,
+    log: Progress,
+    no_deps: bool = False,
+) -> tuple[int, list[str]]:
+    """`pip download` of binary wheels for CPython `python_version` on Linux `machine` into
+    `target`: pip's exit code and its last lines (for the caller's own error)."""
     command = [
         *pip_command(),
         "download",
         "--disable-pip-version-check",
         "--progress-bar=off",
+        *(["--no-deps"] if no_deps else []),
         "--only-binary=:all:",
         f"--python-version={python_version}",
         "--implementation=cp",
@@ -78,16 +104,7 @@ def download(
         "-r",
         str(requirements_file),
     ]
-    code, tail = process.stream(command, log, keep=31, stderr_only=False)
-    if code != 0:
-        problem = next(
-            (line for line in reversed(tail) if line.startswith("ERROR:")), tail[-1] if tail else ""
-        )
-        raise WheelhouseError(
-            f"The model's requirements ({', '.join(requirements)}) could not be resolved for"
-            f" Python {python_version} on {platform}: {problem.removeprefix('ERROR: ')}"
-        )
-    return sorted(target.glob("*.whl"))
+    return process.stream(command, log, keep=31, stderr_only=False)
 
 
 def pip_settings() -> dict[str, list[str]]:
