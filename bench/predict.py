@@ -95,7 +95,7 @@ def throughput(rows: int, rounds: int) -> None:
     x = features(rows)
     conn = gateway(pa.table({c: x[:, i] for i, c in enumerate(COLUMNS)}), rows)
     session = conn.session
-    threads = session.execute("SELECT current_setting('threads')")[0].rows()[0][0]
+    threads = session.engine.warehouse.threads
     print(f"{rows:,} rows x {len(COLUMNS)} DOUBLE columns; DuckDB threads: {threads}")
     print(
         f"{'model':20s} {'sql rows/s':>12s} {'direct rows/s':>14s} {'ratio':>6s}"
