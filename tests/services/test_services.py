@@ -120,17 +120,26 @@ def test_seed_000_flow(conn):
 # --- service functions, m!f routing, logs, errors, scaling, capacity ---------------------------
 
 
+_IN_CALL: list[int] = []  # one item per call running in the replica now
+
+
 class Talker(custom_model.CustomModel):
-    """Prints a line per call (for the logs) and fails on negative inputs (per-row errors)."""
+    """Prints a line per call (for the logs), fails on negative inputs (per-row errors), and
+    says how many calls were running at once as it ends (busy)."""
 
     @custom_model.inference_api
     def predict(self, X: pd.DataFrame) -> pd.DataFrame:
+        _IN_CALL.append(1)
         print(f"talker scored {len(X)} rows", flush=True)
         if (X["a"] == 7).any():  # slow calls, to fill the replica's bounded queue
             time.sleep(0.5)
+        busy = len(_IN_CALL)
+        _IN_CALL.pop()
         if (X["a"] < 0).any():
             raise ValueError("negative input")
-        return pd.DataFrame({"doubled": X["a"] * 2, "pid": [os.getpid()] * len(X)})
+        return pd.DataFrame(
+            {"doubled": X["a"] * 2, "pid": [os.getpid()] * len(X), "busy": [busy] * len(X)}
+        )
 
 
 def test_service_functions_routing_logs_scaling_and_capacity(conn):
@@ -174,6 +183,14 @@ def test_service_functions_routing_logs_scaling_and_capacity(conn):
     assert len(last[0]["L"].splitlines()) == 1
     with pytest.raises(dbapi.Error, match="has no instance 5"):
         conn.execute("CALL SYSTEM$GET_SERVICE_LOGS('talk', 5, 'model-inference')")
+    # small batches go straight to the replica, big ones through Ray's object store: the same
+    # answers either way
+    conn.execute("CREATE TABLE big AS SELECT range::DOUBLE + 8 AS a FROM range(60000)")
+    before = dict(ray_serve.CALLS)
+    big = conn.execute("SELECT a, TALK_PREDICT(a):doubled AS d FROM big ORDER BY a").fetchall()
+    assert ray_serve.CALLS["by reference"] > before.get("by reference", 0)
+    assert len(big) == 60_000 and all(d == 2 * a for a, d in big)
+    assert before.get("direct", 0) > 0  # the three-row calls above
     containers = rows(conn, "SHOW SERVICE CONTAINERS IN SERVICE talk")
     assert [(c["instance_id"], c["status"]) for c in containers] == [("0", "READY")]
 
@@ -191,13 +208,14 @@ def test_service_functions_routing_logs_scaling_and_capacity(conn):
     # concurrent queries are pushed back and retried with backoff, and none of them fails
     before = ray_serve.RETRIES["BackPressureError"]
     failures: list[BaseException] = []
+    busy: list[int] = []
 
     def slow_query() -> None:
         from sqlgate.gateway.session import Session
 
         try:
-            result = Session(conn.session.engine).execute("SELECT TALK_PREDICT(7.0):doubled")
-            assert result[-1].table.column(0)[0].as_py() == 14.0
+            result = Session(conn.session.engine).execute("SELECT TALK_PREDICT(7.0):busy")
+            busy.append(result[-1].table.column(0)[0].as_py())
         except BaseException as e:
             failures.append(e)
 
@@ -208,6 +226,9 @@ def test_service_functions_routing_logs_scaling_and_capacity(conn):
         thread.join()
     assert failures == []
     assert ray_serve.RETRIES["BackPressureError"] > before
+    # small calls of a fast model are scored on the replica's event loop, one at a time; once
+    # this one turned slow it went back to a thread per call, several at once
+    assert max(busy) > 1
 
     with pytest.raises(dbapi.Error, match="TALK uses it"):
         conn.execute("ALTER MODEL talker DROP VERSION v1")  # the default, but refused first
