@@ -22,7 +22,7 @@ import time
 import typing as t
 
 import pyarrow as pa
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 from sqlglot import exp
 
 from sqlgate.errors import ObjectNotFound, SqlgateError
@@ -134,11 +134,10 @@ def _function(session: Session, row: dict, method: str) -> Function:
     return function
 
 
-def _prepare(
-    engine: t.Any, who: tuple[Identity, str | None], service: str, method: str
-) -> tuple[Session, ObjectName, Function]:
-    """A session for the caller, the service it may call, and the method asked for."""
-    identity, role = who
+def _prepare(request: Request, service: str, method: str) -> tuple[Session, ObjectName, Function]:
+    """Who calls, a session for them, the service they may call, and the method asked for."""
+    engine = request.app.state.engine
+    identity, role = caller(request)
     try:
         session = open_session(engine, identity, role=role)
     except SqlgateError as e:
@@ -168,24 +167,19 @@ def _outputs(struct: pa.Array, function: Function) -> pa.Table:
     summary="Call a service's method",
     responses={400: {}, 401: {}, 403: {}, 404: {}, 413: {}, 429: {}, 503: {}},
 )
-async def call(
-    service: str,
-    method: str,
-    request: Request,
-    who: t.Annotated[tuple[Identity, str | None], Depends(caller)],
-) -> Response:
+async def call(service: str, method: str, request: Request) -> Response:
     started = time.perf_counter()
     engine = request.app.state.engine
+    # one thread hop for the catalog work (authentication first) and one for the call: each
+    # hop costs a single-row call a noticeable share of its time
+    session, name, function = await asyncio.to_thread(_prepare, request, service, method)
     try:
-        body = await limits.read_body(request)
-    except limits.BodyTooLarge as e:
-        raise HTTPException(413, e.message) from None
-    except limits.MalformedBody as e:
-        raise HTTPException(400, str(e)) from None
-    # one thread hop for the catalog work and one for the call: each hop costs a single-row
-    # call a noticeable share of its time
-    session, name, function = await asyncio.to_thread(_prepare, engine, who, service, method)
-    try:
+        try:
+            body = await limits.read_body(request)
+        except limits.BodyTooLarge as e:
+            raise HTTPException(413, e.message) from None
+        except limits.MalformedBody as e:
+            raise HTTPException(400, str(e)) from None
         try:
             decoded = protocols.decode(body, request.headers.get("content-type"), function.inputs)
         except protocols.ProtocolError as e:
