@@ -64,7 +64,7 @@ def create_app(
     app.state.max_body_bytes = max_body_bytes
     app.state.sync_wait_seconds = sync_wait_seconds
     app.state.ingress_admission = ingress.Admission(ingress_max_in_flight)
-    app.middleware("http")(metrics.middleware)
+    app.add_middleware(metrics.MetricsMiddleware)
     app.include_router(snowflake_protocol.router)
     app.include_router(sql_api.router)
     app.include_router(ingress.router)

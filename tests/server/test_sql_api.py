@@ -156,7 +156,10 @@ def test_malformed_bodies_are_400(server):
 def test_healthz_metrics_and_docs(server):
     assert requests.get(f"{server.url}/healthz").json()["status"] == "ok"
     sql_api(server, None, {"statement": "SELECT 1"})
+    failed = sql_api(server, make_user(server, "api_metrics"), {"statement": "SELECT * FROM nope"})
     text = requests.get(f"{server.url}/metrics").text
+    # a SQL error is counted under its Snowflake code, whatever the HTTP status
+    assert f'sqlgate_http_errors_total{{code="{failed.json()["code"]}"' in text
     assert (
         'sqlgate_http_requests_total{endpoint="/api/v2/statements",method="POST",status="401"}'
         in text
