@@ -16,6 +16,7 @@ cannot take the call before its start/call timeouts answers 503.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import threading
 import time
@@ -90,12 +91,20 @@ def _method_name(path: str) -> str:
     return path.replace("-", "_").lower()
 
 
-def _service(session: Session, written: str) -> tuple[ObjectName, dict]:
+@functools.lru_cache(maxsize=1024)
+def _parsed_name(written: str) -> exp.Table | None:
+    """The service name in a URL path, parsed once (a fifth of a call's catalog work)."""
     try:
-        node = exp.to_table(written, dialect="sqlgate")
+        return exp.to_table(written, dialect="sqlgate")
     except Exception:  # sqlglot's ParseError / TokenError: not a name at all
-        raise HTTPException(404, f"'{written}' is not a service name") from None
-    name = qualified(session, node)
+        return None
+
+
+def _service(session: Session, written: str) -> tuple[ObjectName, dict]:
+    node = _parsed_name(written)
+    if node is None:
+        raise HTTPException(404, f"'{written}' is not a service name")
+    name = qualified(session, node)  # reads the node, never changes it
     key = (name.database, name.schema, name.name)
     try:
         access.require_action(session, "call service", key)

@@ -165,6 +165,10 @@ def test_bad_requests_name_the_problem(server, ana, url):
         conn.cursor().execute("GRANT USAGE ON SERVICE closed TO ROLE ana_role")
     no_ingress = requests.post(closed + "/predict", json=body, headers=bearer(ana))
     assert no_ingress.status_code == 404 and "INGRESS_ENABLED" in no_ingress.json()["message"]
+    endpoints = url.rsplit("/", 1)[0]
+    for _ in range(2):  # the second time from the parsed-name cache
+        odd = requests.post(endpoints + "/a.b.c.d(/predict", json=body, headers=bearer(ana))
+        assert odd.status_code == 404 and "not a service name" in odd.json()["message"]
     short = requests.post(url + "/predict", json={"data": [[0, 1.0]]}, headers=bearer(ana))
     assert short.status_code == 400, short.text
     garbage = requests.post(
