@@ -94,7 +94,7 @@ class MetricsMiddleware:
             method, endpoint = scope["method"], endpoint_of(scope)
             metrics.latency.labels(method, endpoint).observe(time.perf_counter() - start)
             metrics.requests.labels(method, endpoint, str(status)).inc()
-            # request.state lives in the scope; routes set sql_error there (sql_api.py, snowflake_protocol.py)
+            # request.state lives in the scope: the SQL routes set sql_error there
             sql_error = scope.get("state", {}).get("sql_error")
             if status >= 400 or sql_error:
                 metrics.errors.labels(method, endpoint, sql_error or str(status)).inc()
