@@ -205,7 +205,18 @@ def build_model_image(
 
     def build(log: Progress, build_id: str) -> Any:
         settings = index_settings(integration, host_ports, lambda m: (log(m), progress(m)))
-        return _build(client, plan, model_dir, image, build_id, settings, log, progress)
+        return _build_from_context(
+            client,
+            base,
+            lambda context: contexts.write(context, plan, model_dir),
+            f"resolving {len(plan.requirements)} requirements into wheels",
+            plan,
+            image,
+            build_id,
+            settings,
+            log,
+            progress,
+        )
 
     return _recorded_build(
         session, model, version, repository, image, base, integration, started, build, progress
@@ -260,14 +271,18 @@ def build_service_image(
     image = f"{standalone.image.rsplit(':', 1)[0]}:{plan.tag}"
 
     def build(log: Progress, build_id: str) -> Any:
-        arch = client.images.get(standalone.image).attrs.get("Architecture", "amd64")
-        with tempfile.TemporaryDirectory(prefix="sqlgate-build-") as scratch:
-            context = Path(scratch)
-            contexts.write_ray(context, plan)
-            progress(f"{build_id}: resolving Ray ({contexts.ray_requirement()}) into wheels")
-            return _build_with_wheels(
-                client, context, plan, arch, image, build_id, {}, log, progress
-            )
+        return _build_from_context(
+            client,
+            standalone.image,
+            lambda context: contexts.write_ray(context, plan),
+            f"resolving Ray ({contexts.ray_requirement()}) into wheels",
+            plan,
+            image,
+            build_id,
+            {},
+            log,
+            progress,
+        )
 
     return _recorded_build(
         session, model, version, repository, image, standalone.image, None, started, build, progress
@@ -364,56 +379,43 @@ def _finish(
         )
 
 
-def _build(
+def _build_from_context(
     client: docker.DockerClient,
-    plan: contexts.Plan,
-    model_dir: Path,
+    base: str,
+    write: Callable[[Path], None],
+    resolving: str,
+    plan: contexts.Plan | contexts.RayPlan,
     image: str,
     build_id: str,
     settings: dict[str, str],
     log: Progress,
     progress: Progress,
 ) -> Any:
-    arch = client.images.get(plan.base).attrs.get("Architecture", "amd64")
+    """Write a build context (`write`), resolve the plan's requirements into its wheels for the
+    architecture of `base` (the image built upon), then build `image` from it."""
+    architecture = client.images.get(base).attrs.get("Architecture", "amd64")
     with tempfile.TemporaryDirectory(prefix="sqlgate-build-") as scratch:
         context = Path(scratch)
-        contexts.write(context, plan, model_dir)
-        progress(f"{build_id}: resolving {len(plan.requirements)} requirements into wheels")
-        return _build_with_wheels(
-            client, context, plan, arch, image, build_id, settings, log, progress
-        )
-
-
-def _build_with_wheels(
-    client: docker.DockerClient,
-    context: Path,
-    plan: contexts.Plan,
-    architecture: str,
-    image: str,
-    build_id: str,
-    settings: dict[str, str],
-    log: Progress,
-    progress: Progress,
-) -> Any:
-    """Resolve the plan's requirements into `context`/wheels, then build `image` from it."""
-    log(f"# requirements: {', '.join(plan.requirements)}")
-    try:
-        wheels = wheelhouse.download(
-            plan.requirements,
-            context / "wheels",
-            python_version=plan.python_version,
-            architecture=architecture,
-            log=log,
-        )
-    except wheelhouse.WheelhouseError as e:
-        if not settings:
-            raise
-        # with an index allowed, pip inside the build may find what the host could not
-        log(f"# the wheelhouse is incomplete; pip in the build may use the index: {e}")
-        wheels = sorted((context / "wheels").glob("*.whl"))
-    size = sum(w.stat().st_size for w in wheels)
-    progress(f"{build_id}: {len(wheels)} wheels ({size / 1e6:.0f} MB); docker build")
-    return docker_build(client, context, image, build_id, settings, log, progress)
+        write(context)
+        progress(f"{build_id}: {resolving}")
+        log(f"# requirements: {', '.join(plan.requirements)}")
+        try:
+            wheels = wheelhouse.download(
+                plan.requirements,
+                context / "wheels",
+                python_version=plan.python_version,
+                architecture=architecture,
+                log=log,
+            )
+        except wheelhouse.WheelhouseError as e:
+            if not settings:
+                raise
+            # with an index allowed, pip inside the build may find what the host could not
+            log(f"# the wheelhouse is incomplete; pip in the build may use the index: {e}")
+            wheels = sorted((context / "wheels").glob("*.whl"))
+        size = sum(w.stat().st_size for w in wheels)
+        progress(f"{build_id}: {len(wheels)} wheels ({size / 1e6:.0f} MB); docker build")
+        return docker_build(client, context, image, build_id, settings, log, progress)
 
 
 def docker_build(
