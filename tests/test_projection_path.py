@@ -68,7 +68,9 @@ def fitted() -> dict:
 @pytest.fixture
 def scored(session, fitted, monkeypatch) -> Session:
     """M (V1 default, V2: classifiers that disagree), R (FLOAT and INT8 inputs), PICKY, and
-    T(id, a, b, n) of 500 rows; batches of 64 rows on two workers."""
+    T(id, a, b, n) of 500 rows; batches of 64 rows, read from DuckDB 16 at a time (so models get
+    chunked inputs), on two workers."""
+    monkeypatch.setattr(projection_path, "READ_ROWS", 16)
     monkeypatch.setattr(projection_path, "BATCH_ROWS", 64)
     monkeypatch.setattr(session.engine.warehouse, "threads", 2)
     registry = Registry(session)

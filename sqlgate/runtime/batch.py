@@ -33,6 +33,8 @@ from sqlgate.registry.manifest import Column, Function
 if t.TYPE_CHECKING:
     from sqlgate.runtime.loaded import LoadedModel, ModelCallError
 
+_Column = pa.Array | pa.ChunkedArray
+
 ABORT = "ABORT"
 RETURN_NULL = "RETURN_NULL"
 ON_ERROR_VALUES = (ABORT, RETURN_NULL)
@@ -91,7 +93,7 @@ class BatchCaller:
     def __call__(
         self, model: LoadedModel, columns: Sequence[pa.Array | pa.ChunkedArray]
     ) -> pa.StructArray:
-        given = [_array(c) for c in columns]
+        given = [_input(c) for c in columns]
         rows = len(given[0]) if given else 0
         arrays, problems = self._checked(given)
         table = pa.Table.from_arrays(arrays, names=self.names)
@@ -111,12 +113,12 @@ class BatchCaller:
         return self._isolated(model, table, np.flatnonzero(keep), problems)
 
     # --- checks before the model sees a row ------------------------------------------------
-    def _checked(self, arrays: list[pa.Array]) -> tuple[list[pa.Array], dict[int, str] | None]:
+    def _checked(self, arrays: list[_Column]) -> tuple[list[_Column], dict[int, str] | None]:
         """Inputs cast to the signature's types, and the rows that must not reach the model.
         Clean columns (the common case) cost a null count, a min/max or one sum each: no masks
         are built unless something is wrong."""
-        found: list[tuple[np.ndarray, Column, pa.Array]] = []  # (bad mask, column, as given)
-        cast: list[pa.Array] = []
+        found: list[tuple[np.ndarray, Column, _Column]] = []  # (bad mask, column, as given)
+        cast: list[_Column] = []
         with np.errstate(over="ignore", invalid="ignore"):  # for _finite's sums
             for given, (column, arrow_type, bounds, floating) in zip(
                 arrays, self._inputs, strict=True
@@ -131,7 +133,7 @@ class BatchCaller:
                     # unsafe: out-of-range values are on rows already marked bad
                     array = pc.cast(array, arrow_type, safe=False)
                 if floating:
-                    finite = _finite(array.to_numpy(zero_copy_only=False))  # NULL reads as NaN
+                    finite = _finite(array)
                     if finite is not None:
                         bad = ~finite if bad is None else bad | ~finite
                 if bad is not None and bad.any():
@@ -287,24 +289,37 @@ def _scatter(values: pa.Array | pa.ChunkedArray, rows: np.ndarray, length: int) 
     return _array(values).take(pa.array(index, mask=index < 0))
 
 
-def _array(column: pa.Array | pa.ChunkedArray) -> pa.Array:
+def _array(column: _Column) -> pa.Array:
     if isinstance(column, pa.ChunkedArray):
         return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
     return column
 
 
-def _outside(array: pa.Array, bounds: tuple[int, int]) -> bool:
+def _input(column: _Column) -> _Column:
+    """An input column as the checks and the model take it: a chunked one stays in its chunks
+    (the flavors copy them straight into the model's 2-D array; gluing them would be a copy
+    more), unless it has just one."""
+    if isinstance(column, pa.ChunkedArray) and column.num_chunks <= 1:
+        return _array(column)
+    return column
+
+
+def _outside(array: _Column, bounds: tuple[int, int]) -> bool:
     """Whether any value of an integer column lies outside `bounds` (NULLs aside)."""
     extremes = pc.min_max(array)
     low, high = extremes["min"].as_py(), extremes["max"].as_py()
     return low is not None and (low < bounds[0] or high > bounds[1])
 
 
-def _finite(values: np.ndarray) -> np.ndarray | None:
-    """None when every value is finite, else the mask of finite values. A NaN or an infinity
-    makes the sum non-finite, so one sum clears a clean column; a sum that merely overflows
-    falls through to the exact check (call under np.errstate(over=, invalid="ignore"))."""
-    return None if np.isfinite(values.sum()) else np.isfinite(values)
+def _finite(column: _Column) -> np.ndarray | None:
+    """None when every value is finite, else the mask of finite values (NULL reads as NaN). A
+    NaN or an infinity makes the sum non-finite, so one sum a chunk clears a clean column; a sum
+    that merely overflows falls through to the exact check (call under np.errstate(over=,
+    invalid="ignore"))."""
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    if all(np.isfinite(c.to_numpy(zero_copy_only=False).sum()) for c in chunks):
+        return None
+    return np.isfinite(column.to_numpy(zero_copy_only=False))
 
 
 def _problem(column: Column, value: object) -> str:

@@ -56,8 +56,8 @@ def artifact_dir(conn, mv) -> Path:
 
 
 def check_flavor(conn, reg, model, flavor: str, expected: dict[str, np.ndarray]) -> None:
-    """Log `model`, then compare run() and a LoadedModel round trip with `expected`
-    (method -> the library's own output on TEST)."""
+    """Log `model`, then compare run() and a LoadedModel round trip, on one chunk and on many,
+    with `expected` (method -> the library's own output on TEST)."""
     mv = reg.log_model(model, model_name=f"m_{flavor}", sample_input_data=TRAIN.head(20))
     versions = reg.get_model(f"m_{flavor}").show_versions()
     assert json.loads(versions.loc[0, "model_attributes"]) == {"framework": flavor}
@@ -73,6 +73,10 @@ def check_flavor(conn, reg, model, flavor: str, expected: dict[str, np.ndarray])
         assert result.num_rows == len(TEST)
         round_trip = np.column_stack([c.to_numpy() for c in result.columns]).squeeze()
         assert np.allclose(round_trip.astype(float), np.asarray(want, dtype=float)), method
+        # in uneven chunks, as the projection path hands over what DuckDB streamed
+        chunked = pa.Table.from_batches(table.to_batches(max_chunksize=7))
+        assert chunked.column(0).num_chunks > 1
+        assert loaded.call(method, chunked).equals(result), method
 
 
 # --- scikit-learn ------------------------------------------------------------------------------

@@ -13,11 +13,20 @@ def matrix(inputs: pa.Table) -> np.ndarray:
     """The inputs as one column-major 2-D array, columns in signature order (the dtype
     np.column_stack would give): each column is then one contiguous copy, where a row-major fill
     writes with a stride and takes several times longer, and the estimators run as fast or
-    faster on it."""
-    columns = [column.to_numpy(zero_copy_only=False) for column in inputs.columns]
-    result = np.empty((inputs.num_rows, len(columns)), dtype=np.result_type(*columns), order="F")
-    for i, column in enumerate(columns):
-        result[:, i] = column
+    faster on it. Chunks are copied straight into place: the projection path hands a batch
+    over as the pieces DuckDB streamed, and gluing them together first would copy it twice."""
+    columns = [
+        [chunk.to_numpy(zero_copy_only=False) for chunk in column.chunks]
+        or [column.to_numpy(zero_copy_only=False)]
+        for column in inputs.columns
+    ]
+    dtype = np.result_type(*(part for parts in columns for part in parts))
+    result = np.empty((inputs.num_rows, len(columns)), dtype=dtype, order="F")
+    for i, parts in enumerate(columns):
+        start = 0
+        for part in parts:
+            result[start : start + len(part), i] = part
+            start += len(part)
     return result
 
 
