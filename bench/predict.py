@@ -11,7 +11,9 @@ one process and interleaved round by round (machines are noisy; medians are repo
 - ratio: best sql time / best direct time over ROUNDS interleaved rounds (the target is <= 1.15),
   and the same from median times;
 - the ratio with the projection path's workers limited to one, and the UDF path's rows/s
-  (DuckDB calling the model per 2,048-row vector), for reference.
+  (DuckDB calling the model per 2,048-row vector), for reference;
+- scan ratio: best time of `SELECT C0, ..., C7 FROM t` (the same rows out of DuckDB as Arrow,
+  no model) / best direct time: what any SQL over the table pays before the model runs.
 
 Then peak RSS of the SQL query at 1 M and 10 M rows, each in a fresh process: the RSS before
 the query (table loaded, model warm), the peak during it, and the result's size, for both paths.
@@ -100,7 +102,9 @@ def throughput(rows: int, rounds: int) -> None:
     print(
         f"{'model':20s} {'sql rows/s':>12s} {'direct rows/s':>14s} {'ratio':>6s}"
         f" {'median ratio':>13s} {'1-worker ratio':>15s} {'udf path rows/s':>16s}"
+        f" {'scan ratio':>11s}"
     )
+    scan_sql = f"SELECT {', '.join(COLUMNS)} FROM t"
     for number, (label, model) in enumerate(fitted(x).items()):
         name = f"m{number}"
         log(conn, name, model, x)
@@ -124,6 +128,7 @@ def throughput(rows: int, rounds: int) -> None:
             "direct": direct,
             "sql": lambda: projection(threads),
             "serial": lambda: projection(1),
+            "scan": lambda: session.execute(scan_sql),
         }
         for run in runs.values():  # warm: first calls pay for imports, caches, allocations
             run()
@@ -140,6 +145,7 @@ def throughput(rows: int, rounds: int) -> None:
             f"{label:20s} {rows / best['sql']:12,.0f} {rows / best['direct']:14,.0f}"
             f" {best['sql'] / best['direct']:6.2f} {median['sql'] / median['direct']:13.2f}"
             f" {best['serial'] / best['direct']:15.2f} {rows / udf:16,.0f}"
+            f" {best['scan'] / best['direct']:11.2f}"
         )
     conn.close()
 
