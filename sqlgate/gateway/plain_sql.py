@@ -105,9 +105,10 @@ def _snowflake_semantics(node: exp.Expr, role: str) -> exp.Expr | None:
     return node
 
 
-def to_duckdb(tree: exp.Expr, role: str) -> str:
+def to_duckdb(tree: exp.Expr, role: str, *, copy: bool = True) -> str:
     """Fold unquoted identifiers to upper case (Snowflake's rule) and generate DuckDB SQL.
-    Model calls must already be rewritten into UDF calls (gateway/model_calls.py)."""
+    Model calls must already be rewritten into UDF calls (gateway/model_calls.py). With
+    copy=False the folding happens in `tree` itself (for a tree nothing else will read)."""
     for node in tree.walk():
         if isinstance(node, exp.ModelAttribute | ModelVersion):  # model_calls.rewrite's job
             raise SqlgateError("Internal error: a model call reached SQL generation unresolved")
@@ -117,7 +118,7 @@ def to_duckdb(tree: exp.Expr, role: str) -> str:
                 raise SqlgateError(f"Function {name} is not available in sqlgate SQL")
         if isinstance(node, exp.Table) and isinstance(node.this, exp.Literal):
             raise SqlgateError("Querying a file path is not available in sqlgate SQL")
-    folded = normalize_identifiers(tree.copy(), dialect="snowflake")
+    folded = normalize_identifiers(tree.copy() if copy else tree, dialect="snowflake")
     folded = folded.transform(_snowflake_semantics, role, copy=False)
     try:
         # RAISE: never let the generator silently drop a node it cannot render

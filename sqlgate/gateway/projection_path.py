@@ -368,7 +368,7 @@ def _build(tree: exp.Select, found: list[_Found], udfs: dict[str, ModelUdf], rol
         projections[item.position] = exp.alias_(exp.null(), placeholder, quoted=True)
     stage.set("expressions", [*projections, *argument_items])
     return Plan(
-        sql=plain_sql.to_duckdb(stage, role),
+        sql=plain_sql.to_duckdb(stage, role, copy=False),  # stage is a copy already
         calls=tuple(calls),
         items=items,
         arguments=len(argument_items),
