@@ -27,7 +27,7 @@ RUNS = {
         ["p50 ratio gateway/bare", "ratio gateway/mlflow"],
     ),
     "dbt_predictions.py": (
-        ["--rows", "2000", "--small", "1000", "--rounds", "1"],
+        ["--rows", "2000", "--small", "2000", "--rounds", "1"],
         ["dbt run s", "2,000"],
     ),
 }
